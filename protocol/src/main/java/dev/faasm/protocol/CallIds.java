@@ -1,0 +1,38 @@
+package dev.faasm.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * Call ids: 16 lowercase hex digits. Calls from outside get random ids; chained calls get ids derived from their
+ * parent's id and their position, so a parent that is run again after a crash emits the same child ids and the
+ * "first result wins" rule deduplicates them.
+ */
+public final class CallIds {
+  private static final Pattern VALID = Pattern.compile("[0-9a-f]{16}");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private CallIds() {}
+
+  public static String random() {
+    return HexFormat.of().toHexDigits(RANDOM.nextLong());
+  }
+
+  public static String child(String parentId, String kind, int index) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      byte[] h = sha.digest((parentId + "/" + kind + "/" + index).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(h, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 unavailable", e);
+    }
+  }
+
+  public static boolean isValid(String id) {
+    return id != null && VALID.matcher(id).matches();
+  }
+}
