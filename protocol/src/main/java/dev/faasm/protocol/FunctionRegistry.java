@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -94,46 +95,45 @@ public final class FunctionRegistry implements AutoCloseable {
     return out;
   }
 
-  /** Stores the module (by digest) then points user/function at it; completes when both are durable. */
+  /**
+   * Stores the module (by digest) then points user/function at it; completes when both are durable. The second send
+   * is made from a pool thread, never from the producer's callback (network) thread, where a send that needs metadata
+   * would wait for the very thread that fetches it.
+   */
   public CompletableFuture<FunctionMeta> publish(FunctionMeta meta, byte[] wasm) {
-    CompletableFuture<FunctionMeta> done = new CompletableFuture<>();
+    return send(topics.modules(), meta.digest(), wasm)
+        .thenComposeAsync(
+            v -> {
+              rememberModule(meta.digest(), wasm);
+              return send(topics.functions(), meta.key(), Codec.encode(meta));
+            },
+            ForkJoinPool.commonPool())
+        .thenApplyAsync(
+            v -> {
+              applyFunction(meta.key(), meta);
+              return meta;
+            },
+            ForkJoinPool.commonPool());
+  }
+
+  private CompletableFuture<Void> send(String topic, String key, byte[] value) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
     producer.send(
-        new ProducerRecord<>(topics.modules(), meta.digest(), wasm),
-        (md, moduleError) -> {
-          if (moduleError != null) {
-            done.completeExceptionally(moduleError);
-            return;
+        new ProducerRecord<>(topic, key, value),
+        (md, error) -> {
+          if (error != null) {
+            done.completeExceptionally(error);
+          } else {
+            done.complete(null);
           }
-          rememberModule(meta.digest(), wasm);
-          producer.send(
-              new ProducerRecord<>(topics.functions(), meta.key(), Codec.encode(meta)),
-              (md2, metaError) -> {
-                if (metaError != null) {
-                  done.completeExceptionally(metaError);
-                } else {
-                  applyFunction(meta.key(), meta);
-                  done.complete(meta);
-                }
-              });
         });
     return done;
   }
 
   /** Removes user/function from the index; its module stays fetchable by digest. */
   public CompletableFuture<Void> delete(String user, String function) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
     String key = user + "/" + function;
-    producer.send(
-        new ProducerRecord<>(topics.functions(), key, null),
-        (md, error) -> {
-          if (error != null) {
-            done.completeExceptionally(error);
-          } else {
-            applyFunction(key, null);
-            done.complete(null);
-          }
-        });
-    return done;
+    return send(topics.functions(), key, null).thenRun(() -> applyFunction(key, null));
   }
 
   /**
