@@ -1,0 +1,80 @@
+package dev.faasm.runtime;
+
+import java.time.Duration;
+
+/** The mutable state of one running call, shared by its host functions and its {@link GuestCall}. */
+final class CallContext {
+  private final Invocation invocation;
+  private final RuntimeConfig config;
+  private final GuestScheduler.Slot slot;
+  private final Watchdog.Guard guard;
+  private final CallStreams streams;
+  private final ChainedCalls chains;
+  private byte[] writtenOutput;
+  private CappedMemory memory;
+
+  CallContext(Invocation invocation, RuntimeConfig config, CallHost host, GuestScheduler.Slot slot,
+      Watchdog.Guard guard) {
+    this.invocation = invocation;
+    this.config = config;
+    this.slot = slot;
+    this.guard = guard;
+    this.streams = new CallStreams(config.logLimitBytes(), config.outputLimitBytes());
+    this.chains = new ChainedCalls(host, config.maxChainedCalls());
+  }
+
+  Invocation invocation() {
+    return invocation;
+  }
+
+  RuntimeConfig config() {
+    return config;
+  }
+
+  CallStreams streams() {
+    return streams;
+  }
+
+  ChainedCalls chains() {
+    return chains;
+  }
+
+  GuestScheduler.Slot slot() {
+    return slot;
+  }
+
+  Watchdog.Guard guard() {
+    return guard;
+  }
+
+  Duration remaining() {
+    return guard.remaining();
+  }
+
+  /** Output set by {@code __faasm_write_output}, or {@code null} if it was never called. */
+  byte[] writtenOutput() {
+    return writtenOutput;
+  }
+
+  void writeOutput(byte[] output) {
+    if (output.length > config.outputLimitBytes()) {
+      throw new GuestFailure(FailureKind.OUTPUT_LIMIT, "output of " + output.length
+          + " bytes exceeds the limit of " + config.outputLimitBytes() + " bytes");
+    }
+    writtenOutput = output;
+  }
+
+  /** The guest's memory once the instance has one, else {@code null}. */
+  CappedMemory memory() {
+    return memory;
+  }
+
+  void memory(CappedMemory value) {
+    memory = value;
+  }
+
+  /** Whether the guest's memory refused to grow past its cap during this call. */
+  boolean memoryLimitReached() {
+    return memory != null && memory.limitReached();
+  }
+}

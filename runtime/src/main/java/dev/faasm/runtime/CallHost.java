@@ -1,0 +1,22 @@
+package dev.faasm.runtime;
+
+import java.time.Duration;
+
+/** The platform side of awaitable chained calls ({@code __faasm_chain_name}, {@code __faasm_chain_ptr}). */
+public interface CallHost {
+  /**
+   * Dispatches an awaitable call now; it runs as the caller's user. {@code function} is the caller's own function
+   * name when {@code entryTableIndex >= 0}.
+   *
+   * @return a platform call id
+   * @throws CallHostException if the call cannot be dispatched (the calling guest's call fails)
+   */
+  String dispatchNow(String function, byte[] input, int entryTableIndex);
+
+  /**
+   * Blocks the calling guest thread until that call has a result or {@code maxWait} passed.
+   *
+   * @return the result, or {@code null} if there was none within {@code maxWait}
+   */
+  ChainResult await(String callId, Duration maxWait) throws InterruptedException;
+}

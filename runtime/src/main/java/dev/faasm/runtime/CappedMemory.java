@@ -1,0 +1,201 @@
+package dev.faasm.runtime;
+
+import com.dylibso.chicory.runtime.ByteArrayMemory;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasm.types.DataSegment;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import java.nio.charset.Charset;
+
+/**
+ * A guest's linear memory, capped at its maximum pages: a {@code memory.grow} past the cap returns -1 to the guest
+ * (so malloc returns NULL) and is remembered, so a guest that fails afterwards is reported as having hit the memory
+ * limit. Everything else is delegated to Chicory's {@link ByteArrayMemory}.
+ */
+final class CappedMemory implements Memory {
+  private final ByteArrayMemory delegate;
+  private volatile boolean limitReached;
+
+  CappedMemory(MemoryLimits limits) {
+    this.delegate = new ByteArrayMemory(limits);
+  }
+
+  /** Whether a grow was refused because of the cap. */
+  boolean limitReached() {
+    return limitReached;
+  }
+
+  @Override
+  public int grow(int pages) {
+    int previous = delegate.grow(pages);
+    if (previous < 0) {
+      limitReached = true;
+    }
+    return previous;
+  }
+
+  @Override
+  public int pages() {
+    return delegate.pages();
+  }
+
+  @Override
+  public int initialPages() {
+    return delegate.initialPages();
+  }
+
+  @Override
+  public int maximumPages() {
+    return delegate.maximumPages();
+  }
+
+  @Override
+  public boolean shared() {
+    return delegate.shared();
+  }
+
+  @Override
+  public Object lock(int address) {
+    return delegate.lock(address);
+  }
+
+  @Override
+  public int waitOn(int address, int expected, long timeout) {
+    return delegate.waitOn(address, expected, timeout);
+  }
+
+  @Override
+  public int waitOn(int address, long expected, long timeout) {
+    return delegate.waitOn(address, expected, timeout);
+  }
+
+  @Override
+  public int notify(int address, int maxThreads) {
+    return delegate.notify(address, maxThreads);
+  }
+
+  @Override
+  public void initialize(Instance instance, DataSegment[] dataSegments) {
+    delegate.initialize(instance, dataSegments);
+  }
+
+  @Override
+  public void initPassiveSegment(int segmentId, int dest, int offset, int size) {
+    delegate.initPassiveSegment(segmentId, dest, offset, size);
+  }
+
+  @Override
+  public void writeString(int offset, String data, Charset charSet) {
+    delegate.writeString(offset, data, charSet);
+  }
+
+  @Override
+  public String readString(int address, int len, Charset charSet) {
+    return delegate.readString(address, len, charSet);
+  }
+
+  @Override
+  public void write(int address, byte[] data, int offset, int size) {
+    delegate.write(address, data, offset, size);
+  }
+
+  @Override
+  public byte read(int address) {
+    return delegate.read(address);
+  }
+
+  @Override
+  public byte[] readBytes(int address, int len) {
+    return delegate.readBytes(address, len);
+  }
+
+  @Override
+  public void writeI32(int address, int data) {
+    delegate.writeI32(address, data);
+  }
+
+  @Override
+  public int readInt(int address) {
+    return delegate.readInt(address);
+  }
+
+  @Override
+  public void writeLong(int address, long data) {
+    delegate.writeLong(address, data);
+  }
+
+  @Override
+  public long readLong(int address) {
+    return delegate.readLong(address);
+  }
+
+  @Override
+  public void writeShort(int address, short data) {
+    delegate.writeShort(address, data);
+  }
+
+  @Override
+  public short readShort(int address) {
+    return delegate.readShort(address);
+  }
+
+  @Override
+  public long readU16(int address) {
+    return delegate.readU16(address);
+  }
+
+  @Override
+  public void writeByte(int address, byte data) {
+    delegate.writeByte(address, data);
+  }
+
+  @Override
+  public void writeF32(int address, float data) {
+    delegate.writeF32(address, data);
+  }
+
+  @Override
+  public long readF32(int address) {
+    return delegate.readF32(address);
+  }
+
+  @Override
+  public float readFloat(int address) {
+    return delegate.readFloat(address);
+  }
+
+  @Override
+  public void writeF64(int address, double data) {
+    delegate.writeF64(address, data);
+  }
+
+  @Override
+  public double readDouble(int address) {
+    return delegate.readDouble(address);
+  }
+
+  @Override
+  public long readF64(int address) {
+    return delegate.readF64(address);
+  }
+
+  @Override
+  public void zero() {
+    delegate.zero();
+  }
+
+  @Override
+  public void fill(byte value, int fromIndex, int toIndex) {
+    delegate.fill(value, fromIndex, toIndex);
+  }
+
+  @Override
+  public void copy(int dest, int src, int size) {
+    delegate.copy(dest, src, size);
+  }
+
+  @Override
+  public void drop(int segment) {
+    delegate.drop(segment);
+  }
+}

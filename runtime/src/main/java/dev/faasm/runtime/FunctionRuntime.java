@@ -1,0 +1,167 @@
+package dev.faasm.runtime;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Validates, compiles (Chicory's runtime compiler, cached per module digest) and runs WebAssembly functions. Each
+ * call gets a fresh instance on a guest thread, within the limits of its {@link RuntimeConfig}; whatever the guest
+ * does, the call ends as a {@link CallOutcome}.
+ */
+public final class FunctionRuntime implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FunctionRuntime.class);
+
+  /** Compiled modules kept in memory. */
+  static final int MODULE_CACHE_ENTRIES = 64;
+
+  private static final long CLOSE_WAIT_SECONDS = 10;
+
+  private final RuntimeConfig config;
+  private final Clock clock;
+  private final ModuleCache modules;
+  private final GuestScheduler scheduler;
+  private final Watchdog watchdog = new Watchdog();
+  private volatile boolean closed;
+
+  public FunctionRuntime(RuntimeConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  /** @param clock gives {@link CallOutcome#startedAtMillis()} */
+  public FunctionRuntime(RuntimeConfig config, Clock clock) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.modules =
+        new ModuleCache(
+            MODULE_CACHE_ENTRIES,
+            new ModuleValidator(config.memoryLimitPages()),
+            config.compileCacheDir().map(DiskCompileCache::new));
+    this.scheduler = new GuestScheduler(config.maxConcurrentGuests(), config.guestStackBytes());
+    log.info("function runtime started: {} guests at once, timeout {}, memory limit {} bytes, compile cache {}",
+        config.maxConcurrentGuests(), config.timeout(), config.memoryLimitBytes(),
+        config.compileCacheDir().map(Object::toString).orElse("in memory"));
+  }
+
+  public RuntimeConfig config() {
+    return config;
+  }
+
+  /**
+   * Checks that the module can run here, and compiles and caches it.
+   *
+   * @throws InvalidModuleException naming the problem
+   */
+  public ModuleInfo validate(byte[] wasm) {
+    Objects.requireNonNull(wasm, "wasm");
+    return modules.load(wasm, null).info();
+  }
+
+  /**
+   * Runs a call when a guest slot is free. The future always completes normally, with the outcome; failures of the
+   * guest (and of the module) are outcomes.
+   */
+  public CompletableFuture<CallOutcome> execute(Invocation invocation, CallHost host) {
+    Objects.requireNonNull(invocation, "invocation");
+    Objects.requireNonNull(host, "host");
+    CompletableFuture<CallOutcome> result = new CompletableFuture<>();
+    if (closed) {
+      result.complete(notRun("the runtime is closed"));
+      return result;
+    }
+    scheduler.submit(
+        new GuestScheduler.GuestTask() {
+          @Override
+          public void run(GuestScheduler.Slot slot) {
+            result.complete(runGuest(invocation, host, slot));
+          }
+
+          @Override
+          public void rejected(String reason) {
+            result.complete(notRun(reason));
+          }
+        });
+    return result;
+  }
+
+  /** Calls submitted but not yet started, waiting for a guest slot (for back-pressure). */
+  public int queuedGuests() {
+    return scheduler.queued();
+  }
+
+  /** Modules compiled from scratch so far (not found in the memory or disk cache). */
+  public long compilations() {
+    return modules.compilations();
+  }
+
+  /** Modules whose compiled classes were loaded from the disk cache so far. */
+  public long diskCacheHits() {
+    return modules.diskHits();
+  }
+
+  /**
+   * Stops: queued calls complete as failed, running guests are interrupted and waited for (bounded). Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    scheduler.close();
+    watchdog.cancelAll();
+    try {
+      if (!scheduler.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        log.warn("guests still running {} s after close", CLOSE_WAIT_SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      watchdog.close();
+    }
+    log.info("function runtime closed");
+  }
+
+  private CallOutcome runGuest(Invocation invocation, CallHost host, GuestScheduler.Slot slot) {
+    long startedAtMillis = clock.millis();
+    long start = System.nanoTime();
+    CallOutcome outcome;
+    try {
+      outcome = loadAndRun(invocation, host, slot);
+    } catch (Throwable t) {
+      log.warn("call {}/{} failed in the runtime", invocation.user(), invocation.function(), t);
+      outcome = failure(FailureKind.INTERNAL, "internal error: " + t);
+    }
+    return new CallOutcome(outcome.failure(), outcome.returnCode(), outcome.output(), outcome.logs(),
+        outcome.error(), outcome.deferredChains(), startedAtMillis, System.nanoTime() - start);
+  }
+
+  private CallOutcome loadAndRun(Invocation invocation, CallHost host, GuestScheduler.Slot slot) {
+    LoadedModule module;
+    try {
+      module = modules.load(invocation.wasm(), invocation.digest());
+    } catch (InvalidModuleException e) {
+      return failure(FailureKind.INVALID_MODULE, "invalid module: " + e.getMessage());
+    }
+    Watchdog.Guard guard = watchdog.arm(config.timeout());
+    try {
+      return new GuestCall(module, new CallContext(invocation, config, host, slot, guard)).run();
+    } finally {
+      guard.disarm();
+    }
+  }
+
+  private CallOutcome notRun(String reason) {
+    CallOutcome failure = failure(FailureKind.INTERNAL, "not run: " + reason);
+    return new CallOutcome(failure.failure(), 0, failure.output(), failure.logs(), failure.error(), List.of(),
+        clock.millis(), 0);
+  }
+
+  private static CallOutcome failure(FailureKind kind, String error) {
+    return new CallOutcome(kind, 0, new byte[0], new byte[0], error, List.of(), 0, 0);
+  }
+}

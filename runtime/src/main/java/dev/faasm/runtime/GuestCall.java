@@ -1,0 +1,176 @@
+package dev.faasm.runtime;
+
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.wasi.WasiExitException;
+import com.dylibso.chicory.wasi.WasiOptions;
+import com.dylibso.chicory.wasi.WasiPreview1;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import java.io.ByteArrayInputStream;
+import java.util.List;
+
+/**
+ * Runs one invocation in a fresh instance of a loaded module, on the current (guest) thread, and reports what
+ * happened. Nothing the guest does escapes: every failure becomes a {@link CallOutcome}.
+ */
+final class GuestCall {
+  private final LoadedModule module;
+  private final CallContext context;
+  private OriginalAbi.Layout layout;
+
+  GuestCall(LoadedModule module, CallContext context) {
+    this.module = module;
+    this.context = context;
+  }
+
+  /** Runs the call; {@code startedAtMillis}/{@code durationNanos} are left 0 for the caller to fill in. */
+  CallOutcome run() {
+    Invocation invocation = context.invocation();
+    int returnCode;
+    try (WasiPreview1 wasi = wasi(invocation)) {
+      Instance instance = instantiate(wasi);
+      returnCode = enter(instance);
+    } catch (WasiExitException e) {
+      returnCode = e.exitCode();
+    } catch (Throwable t) {
+      return failed(FailureClassifier.classify(t, context), 0, new byte[0]);
+    }
+    try {
+      return finish(returnCode);
+    } catch (Throwable t) {
+      return failed(FailureClassifier.classify(t, context), returnCode, new byte[0]);
+    }
+  }
+
+  private WasiPreview1 wasi(Invocation invocation) {
+    CallStreams streams = context.streams();
+    WasiOptions options =
+        WasiOptions.builder()
+            .withStdin(new ByteArrayInputStream(invocation.input()))
+            .withStdout(streams.stdout())
+            .withStderr(streams.stderr())
+            .withArguments(List.of(invocation.function()))
+            .build();
+    return WasiPreview1.builder().withOptions(options).build();
+  }
+
+  private Instance instantiate(WasiPreview1 wasi) {
+    ImportValues imports =
+        ImportValues.builder()
+            .addFunction(wasi.toHostFunctions())
+            .addFunction(new FaasmHostFunctions(context).forImportsOf(module.module()).toArray(HostFunction[]::new))
+            .build();
+    return Instance.builder(module.module())
+        .withImportValues(imports)
+        .withMachineFactory(module.machineFactory())
+        .withMemoryFactory(this::createMemory)
+        .withStart(false)
+        .build();
+  }
+
+  /** The guest's memory: capped at the memory limit, with room for the original API's region when needed. */
+  private CappedMemory createMemory(MemoryLimits declared) {
+    int cap = Math.min(declared.maximumPages(), context.config().memoryLimitPages());
+    int initial = declared.initialPages();
+    if (usesOriginalStruct()) {
+      int regionPages = OriginalAbi.regionPages(context.invocation().input().length);
+      layout = OriginalAbi.layout(initial, context.invocation().input().length);
+      initial += regionPages;
+      if (initial > cap) {
+        throw new GuestFailure(FailureKind.MEMORY_LIMIT, "the module's " + declared.initialPages()
+            + " initial pages plus " + regionPages + " pages for the input and struct exceed the limit of "
+            + cap + " pages");
+      }
+    }
+    CappedMemory memory = new CappedMemory(new MemoryLimits(initial, Math.max(initial, cap)));
+    context.memory(memory);
+    return memory;
+  }
+
+  private boolean usesOriginalStruct() {
+    return module.info().entry() == EntryKind.ORIGINAL_EXEC && context.invocation().entryTableIndex() < 0;
+  }
+
+  private int enter(Instance instance) {
+    int tableIndex = context.invocation().entryTableIndex();
+    if (tableIndex >= 0) {
+      initialize(instance);
+      int function = FaasmHostFunctions.requireTableEntry(instance, tableIndex, "chained entry");
+      return (int) instance.getMachine().call(function, new long[0])[0];
+    }
+    if (module.info().entry() == EntryKind.ORIGINAL_EXEC) {
+      OriginalAbi.write(instance.memory(), layout, context.invocation().input());
+      initialize(instance);
+      return (int) instance.export(ModuleValidator.EXEC).apply(layout.struct())[0];
+    }
+    instance.export(ModuleValidator.START).apply();
+    return 0;
+  }
+
+  private void initialize(Instance instance) {
+    if (ModuleValidator.findFunctionExport(module.module(), ModuleValidator.INITIALIZE).isPresent()) {
+      ExportFunction initialize = instance.export(ModuleValidator.INITIALIZE);
+      initialize.apply();
+    }
+  }
+
+  private CallOutcome finish(int returnCode) {
+    if (returnCode != 0) {
+      FailureClassifier.Failure failure = FailureClassifier.afterMemoryLimit(new FailureClassifier.Failure(
+          FailureKind.NON_ZERO_EXIT, describeExit(returnCode)), context);
+      return failed(failure, returnCode, outputOfFailedCall());
+    }
+    byte[] output = output();
+    if (output.length > context.config().outputLimitBytes()) {
+      throw new GuestFailure(FailureKind.OUTPUT_LIMIT, "output of " + output.length
+          + " bytes exceeds the limit of " + context.config().outputLimitBytes() + " bytes");
+    }
+    List<ChainedCall> deferred = List.of();
+    if (usesOriginalStruct()) {
+      deferred = OriginalAbi.readChains(context.memory(), layout);
+      context.chains().reserve(deferred.size());
+    }
+    return new CallOutcome(FailureKind.NONE, 0, output, context.streams().logs(), null, deferred, 0, 0);
+  }
+
+  private byte[] output() {
+    if (context.writtenOutput() != null) {
+      return context.writtenOutput();
+    }
+    if (usesOriginalStruct()) {
+      return OriginalAbi.readOutput(context.memory(), layout);
+    }
+    if (context.streams().stdoutOverflowed()) {
+      throw new GuestFailure(FailureKind.OUTPUT_LIMIT, "stdout output exceeds the limit of "
+          + context.config().outputLimitBytes() + " bytes");
+    }
+    return context.streams().stdoutBytes();
+  }
+
+  /** Whatever output a call that returned non-zero left, if it is valid and within the limit; else none. */
+  private byte[] outputOfFailedCall() {
+    try {
+      byte[] output = output();
+      return output.length <= context.config().outputLimitBytes() ? output : new byte[0];
+    } catch (GuestFailure e) {
+      return new byte[0];
+    }
+  }
+
+  private String describeExit(int returnCode) {
+    if (context.invocation().entryTableIndex() >= 0) {
+      return "chained function at table index " + context.invocation().entryTableIndex() + " returned "
+          + returnCode;
+    }
+    return module.info().entry() == EntryKind.ORIGINAL_EXEC
+        ? "exec returned " + returnCode
+        : "exited with code " + returnCode;
+  }
+
+  private CallOutcome failed(FailureClassifier.Failure failure, int returnCode, byte[] output) {
+    return new CallOutcome(failure.kind(), returnCode, output, context.streams().logs(), failure.message(),
+        List.of(), 0, 0);
+  }
+}

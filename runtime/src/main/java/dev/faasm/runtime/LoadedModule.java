@@ -1,0 +1,9 @@
+package dev.faasm.runtime;
+
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.WasmModule;
+import java.util.function.Function;
+
+/** A validated, parsed and compiled module: everything needed to create fresh instances of it cheaply. */
+record LoadedModule(ModuleInfo info, WasmModule module, Function<Instance, Machine> machineFactory) {}
