@@ -223,8 +223,7 @@ public final class FunctionRegistry implements AutoCloseable {
       Path module = modulePath(meta.digest());
       try {
         if (Files.isRegularFile(module)) {
-          Files.createDirectories(current.getParent());
-          Files.copy(module, current, StandardCopyOption.REPLACE_EXISTING);
+          writeAtomically(current, Files.readAllBytes(module));
         }
       } catch (IOException e) {
         log.warn("cannot write {}", current, e);

@@ -1,0 +1,59 @@
+package dev.faasm.cli;
+
+import dev.faasm.embedded.EmbeddedKafka;
+import dev.faasm.embedded.EmbeddedRedis;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Everything on one machine with embedded defaults: a KRaft broker, redis-server, one processor and the edge. */
+@Command(
+    name = "dev",
+    mixinStandardHelpOptions = true,
+    description = "Run the whole platform locally: in-process Kafka, redis-server, a processor and the edge on :8080.")
+final class DevCommand implements Callable<Integer> {
+  @Mixin EdgeCommand.EdgeOptions edge;
+  @Mixin ProcessorCommand.ProcessorOptions processor;
+
+  @Option(names = "--func-root", defaultValue = "${env:FUNC_ROOT:-.faasm}", description = "local state (default ${DEFAULT-VALUE})")
+  Path funcRoot;
+
+  @Option(names = "--wasm-dir", defaultValue = "wasm", description = "functions to load at start (default ${DEFAULT-VALUE})")
+  Path wasmDir;
+
+  @Option(names = "--kafka-port", defaultValue = "9092", description = "embedded broker port (default ${DEFAULT-VALUE})")
+  int kafkaPort;
+
+  @Option(names = "--redis-port", defaultValue = "6379", description = "embedded redis-server port, 0 = any (default ${DEFAULT-VALUE})")
+  int redisPort;
+
+  @Override
+  public Integer call() throws Exception {
+    Files.createDirectories(funcRoot);
+    EmbeddedKafka kafka = EmbeddedKafka.start(funcRoot.resolve("kafka").toAbsolutePath(), kafkaPort);
+    EmbeddedRedis redis = EmbeddedRedis.start(redisPort);
+    CommonOptions common = new CommonOptions();
+    picocli.CommandLine.populateCommand(common);
+    common.kafka = kafka.bootstrapServers();
+    common.redis = redis.url();
+    common.funcRoot = funcRoot;
+    common.partitions = 4;
+    String id = "dev";
+    Node node =
+        new Node(common.kafkaSettings(), common.topics(), common.resultStoreConfig(), common.runtimeConfig(),
+            funcRoot, id, true);
+    if (Files.isDirectory(wasmDir)) {
+      node.seed(wasmDir);
+    }
+    node.startProcessor(processor.config(id, funcRoot));
+    node.startEdge(edge.config(id));
+    System.out.printf(
+        "faasm dev is up: http://localhost:%d  (Kafka %s, Redis %s)%n  try: curl -X POST http://localhost:%d/f/simon/echo -d \"hello faasm\"%n",
+        node.edge().port(), kafka.bootstrapServers(), redis.url(), node.edge().port());
+    Servers.runUntilSignalled(redis, kafka, node);
+    return 0;
+  }
+}

@@ -1,0 +1,59 @@
+package dev.faasm.cli;
+
+import dev.faasm.edge.EdgeConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "edge", mixinStandardHelpOptions = true, description = "Run the HTTP edge.")
+final class EdgeCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Mixin EdgeOptions edge;
+
+  @Option(names = "--wasm-dir", description = "also load functions from this wasm/<user>/<function>/ tree")
+  Path wasmDir;
+
+  @Override
+  public Integer call() throws Exception {
+    String id = Servers.defaultInstanceId();
+    Node node =
+        new Node(common.kafkaSettings(), common.topics(), common.resultStoreConfig(), common.runtimeConfig(),
+            common.funcRoot, id, false);
+    if (wasmDir != null) {
+      node.seed(wasmDir);
+    }
+    node.startEdge(edge.config(id));
+    Servers.runUntilSignalled(node);
+    return 0;
+  }
+
+  /** Edge settings. */
+  static final class EdgeOptions {
+    @Option(names = "--port", defaultValue = "${env:FAASM_HTTP_PORT:-8080}",
+        description = "HTTP port (FAASM_HTTP_PORT; default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--sync-wait-seconds", defaultValue = "${env:FAASM_SYNC_WAIT_SECONDS:-60}",
+        description = "how long a synchronous call waits before 504 (FAASM_SYNC_WAIT_SECONDS; default ${DEFAULT-VALUE})")
+    long syncWaitSeconds;
+
+    @Option(names = "--max-input-mib", defaultValue = "${env:FAASM_MAX_INPUT_MIB:-16}",
+        description = "largest call input (FAASM_MAX_INPUT_MIB; default ${DEFAULT-VALUE})")
+    int maxInputMib;
+
+    @Option(names = "--max-module-mib", defaultValue = "${env:FAASM_MAX_MODULE_MIB:-64}",
+        description = "largest uploaded module (FAASM_MAX_MODULE_MIB; default ${DEFAULT-VALUE})")
+    int maxModuleMib;
+
+    EdgeConfig config(String instanceId) {
+      return EdgeConfig.defaults()
+          .withPort(port)
+          .withSyncWait(java.time.Duration.ofSeconds(syncWaitSeconds))
+          .withMaxInputBytes(maxInputMib * 1024 * 1024)
+          .withMaxModuleBytes(maxModuleMib * 1024 * 1024)
+          .withInstanceId("edge-" + instanceId);
+    }
+  }
+}

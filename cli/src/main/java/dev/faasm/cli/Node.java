@@ -1,0 +1,108 @@
+package dev.faasm.cli;
+
+import dev.faasm.edge.Edge;
+import dev.faasm.edge.EdgeConfig;
+import dev.faasm.processor.FunctionSeeder;
+import dev.faasm.processor.ProcessorConfig;
+import dev.faasm.processor.ProcessorService;
+import dev.faasm.protocol.FunctionRegistry;
+import dev.faasm.protocol.KafkaSettings;
+import dev.faasm.protocol.Topics;
+import dev.faasm.resultstore.ResultStore;
+import dev.faasm.resultstore.ResultStoreConfig;
+import dev.faasm.runtime.FunctionRuntime;
+import dev.faasm.runtime.RuntimeConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The parts of one platform process, started in dependency order and closed in reverse: an edge, a processor, or both
+ * (dev mode).
+ */
+public final class Node implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final KafkaSettings kafka;
+  private final Topics topics;
+  private final FunctionRuntime runtime;
+  private final ResultStore store;
+  private final FunctionRegistry registry;
+  private Edge edge;
+  private ProcessorService processor;
+
+  public Node(
+      KafkaSettings kafka, Topics topics, ResultStoreConfig storeConfig, RuntimeConfig runtimeConfig, Path funcRoot,
+      String instanceId, boolean runsFunctions) {
+    this.kafka = kafka;
+    this.topics = topics;
+    try (Admin admin = kafka.admin()) {
+      topics.ensure(admin);
+    }
+    this.runtime = own(new FunctionRuntime(runtimeConfig));
+    this.store = own(new ResultStore(storeConfig));
+    this.registry = own(new FunctionRegistry(kafka, topics, funcRoot, runsFunctions, "faasm-" + instanceId).start());
+    try {
+      registry.caughtUp().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      close();
+      throw new IllegalStateException("cannot load the function registry from Kafka at " + kafka.bootstrapServers(), e);
+    }
+  }
+
+  private <T extends AutoCloseable> T own(T part) {
+    started.push(part);
+    return part;
+  }
+
+  public Node seed(Path wasmDir) throws Exception {
+    FunctionSeeder.seed(wasmDir, registry, runtime, Clock.systemUTC());
+    return this;
+  }
+
+  public Node startProcessor(ProcessorConfig config) throws Exception {
+    processor = own(new ProcessorService(config, kafka, topics, runtime, registry, store).start());
+    processor.running().get(120, TimeUnit.SECONDS);
+    return this;
+  }
+
+  public Node startEdge(EdgeConfig config) {
+    edge = own(new Edge(config, kafka, topics, store, registry, runtime).start());
+    log.info("edge listening on port {}", edge.port());
+    return this;
+  }
+
+  public Edge edge() {
+    return edge;
+  }
+
+  public ProcessorService processor() {
+    return processor;
+  }
+
+  public FunctionRegistry registry() {
+    return registry;
+  }
+
+  public FunctionRuntime runtime() {
+    return runtime;
+  }
+
+  @Override
+  public void close() {
+    while (!started.isEmpty()) {
+      AutoCloseable part = started.pop();
+      try {
+        part.close();
+      } catch (Exception e) {
+        log.warn("error while closing {}", part.getClass().getSimpleName(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.faasm.cli;
+
+import dev.faasm.processor.ProcessorConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "processor", mixinStandardHelpOptions = true, description = "Run a Kafka Streams processor.")
+final class ProcessorCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Mixin ProcessorOptions processor;
+
+  @Option(names = "--wasm-dir", description = "also load functions from this wasm/<user>/<function>/ tree")
+  Path wasmDir;
+
+  @Override
+  public Integer call() throws Exception {
+    String id = Servers.defaultInstanceId();
+    Node node =
+        new Node(common.kafkaSettings(), common.topics(), common.resultStoreConfig(), common.runtimeConfig(),
+            common.funcRoot, id, true);
+    if (wasmDir != null) {
+      node.seed(wasmDir);
+    }
+    node.startProcessor(processor.config(id, common.funcRoot));
+    Servers.runUntilSignalled(node);
+    return 0;
+  }
+
+  /** Processor settings. */
+  static final class ProcessorOptions {
+    @Option(names = "--stream-threads", defaultValue = "${env:FAASM_STREAM_THREADS:-1}",
+        description = "Kafka Streams threads (FAASM_STREAM_THREADS; default ${DEFAULT-VALUE})")
+    int streamThreads;
+
+    @Option(names = "--max-chain-depth", defaultValue = "${env:FAASM_MAX_CHAIN_DEPTH:-16}",
+        description = "deepest chain of calls (FAASM_MAX_CHAIN_DEPTH; default ${DEFAULT-VALUE})")
+    int maxChainDepth;
+
+    @Option(names = "--application-id", defaultValue = "${env:FAASM_APPLICATION_ID:-faasm-processor}",
+        description = "Kafka Streams application id shared by all processors (default ${DEFAULT-VALUE})")
+    String applicationId;
+
+    ProcessorConfig config(String instanceId, Path funcRoot) {
+      return ProcessorConfig.defaults("processor-" + instanceId, funcRoot.resolve("streams"))
+          .withApplicationId(applicationId)
+          .withStreamThreads(streamThreads)
+          .withMaxChainDepth(maxChainDepth);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package dev.faasm.cli;
+
+import static dev.faasm.cli.TestCluster.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.faasm.edge.EdgeConfig;
+import dev.faasm.embedded.TestPlatform;
+import dev.faasm.protocol.CallIds;
+import dev.faasm.protocol.KafkaSettings;
+import dev.faasm.protocol.Topics;
+import dev.faasm.resultstore.ResultStore;
+import dev.faasm.resultstore.ResultStoreConfig;
+import dev.faasm.runtime.RuntimeConfig;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Processors in separate JVMs; one is killed with SIGKILL while a few hundred async calls are in flight. Every call
+ * must still end with exactly one stored, correct result.
+ */
+class ProcessorKillIT {
+  private static final int CALLS = 300;
+
+  @Test
+  void sigkillOfAProcessorLosesNoCall() throws Exception {
+    String prefix = "kill-" + CallIds.random().substring(0, 8) + "-";
+    KafkaSettings kafka = KafkaSettings.of(TestPlatform.kafkaBootstrap());
+    Topics topics = Topics.withPrefix(prefix, 4, (short) 1);
+    ResultStoreConfig storeConfig = new ResultStoreConfig(TestPlatform.redisUrl(), Duration.ofHours(1), prefix);
+    Path root = Files.createTempDirectory("faasm-kill");
+    List<Process> processors = new ArrayList<>();
+    try (Node edgeNode =
+            new Node(kafka, topics, storeConfig, RuntimeConfig.defaults(), root.resolve("edge"), "edge", false);
+        ResultStore store = new ResultStore(storeConfig)) {
+      edgeNode.seed(Repo.wasmDir());
+      edgeNode.startEdge(EdgeConfig.defaults().withPort(0).withHost("127.0.0.1"));
+      for (int i = 0; i < 2; i++) {
+        processors.add(startProcessorJvm(prefix, root.resolve("p" + i), "p" + i));
+      }
+      HttpClient http = HttpClient.newHttpClient();
+      URI base = URI.create("http://127.0.0.1:" + edgeNode.edge().port());
+      List<String> ids = new ArrayList<>();
+      Map<String, String> expected = new HashMap<>();
+      for (int i = 0; i < CALLS; i++) {
+        String n = Integer.toString(18 + i % 5);
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(base.resolve("/fa/bench/fib")).POST(HttpRequest.BodyPublishers.ofString(n)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, r.statusCode(), r.body());
+        String id = JsonField.get(r.body(), "callId");
+        ids.add(id);
+        expected.put(id, Long.toString(fib(Integer.parseInt(n))));
+        if (i == CALLS / 3) {
+          waitUntilSomeFinished(store, ids);
+          processors.get(0).destroyForcibly(); // SIGKILL
+          processors.get(0).waitFor(30, TimeUnit.SECONDS);
+        }
+      }
+      for (String id : ids) {
+        var result = awaitResult(store, id);
+        assertTrue(result.succeeded(), id + ": " + result.error());
+        assertEquals(expected.get(id), new String(result.output()).trim(), id);
+      }
+      assertEquals(CALLS, ids.stream().distinct().count());
+      assertTrue(text(http.send(HttpRequest.newBuilder(base.resolve("/calls/" + ids.get(0))).build(),
+          HttpResponse.BodyHandlers.ofByteArray())).contains("succeeded"));
+    } finally {
+      processors.forEach(Process::destroyForcibly);
+    }
+  }
+
+  private static long fib(int n) {
+    return n < 2 ? n : fib(n - 1) + fib(n - 2);
+  }
+
+  private static void waitUntilSomeFinished(ResultStore store, List<String> ids) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      if (ids.stream().filter(id -> store.result(id).isPresent()).count() >= 10) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("processors never finished a call");
+  }
+
+  private static dev.faasm.protocol.CallResult awaitResult(ResultStore store, String id) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (System.nanoTime() < deadline) {
+      var r = store.result(id);
+      if (r.isPresent()) {
+        return r.get();
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("call " + id + " never got a result");
+  }
+
+  private static Process startProcessorJvm(String prefix, Path root, String id) throws Exception {
+    Files.createDirectories(root);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), Faasm.class.getName(), "processor",
+            "--kafka", TestPlatform.kafkaBootstrap(),
+            "--redis", TestPlatform.redisUrl(),
+            "--redis-prefix", prefix,
+            "--topic-prefix", prefix,
+            "--partitions", "4",
+            "--application-id", prefix + "processor",
+            "--func-root", root.toString());
+    pb.environment().put("FAASM_INSTANCE_ID", id);
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(root.resolve("processor.log").toFile());
+    Process p = pb.start();
+    assertTrue(p.isAlive(), "processor " + id + " died at once; see " + root + File.separator + "processor.log");
+    return p;
+  }
+}

@@ -1,0 +1,107 @@
+package dev.faasm.cli;
+
+import dev.faasm.edge.EdgeConfig;
+import dev.faasm.embedded.TestPlatform;
+import dev.faasm.processor.ProcessorConfig;
+import dev.faasm.protocol.CallIds;
+import dev.faasm.protocol.KafkaSettings;
+import dev.faasm.protocol.Topics;
+import dev.faasm.resultstore.ResultStoreConfig;
+import dev.faasm.runtime.RuntimeConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/**
+ * A whole platform for one test class on the shared real broker and redis-server: its own topics (unique prefix), one
+ * processor with ONE stream thread and the edge on an ephemeral port, with the committed example functions loaded.
+ */
+final class TestCluster implements AutoCloseable {
+  final String prefix = "it-" + CallIds.random().substring(0, 8) + "-";
+  final KafkaSettings kafka = KafkaSettings.of(TestPlatform.kafkaBootstrap());
+  final Topics topics = Topics.withPrefix(prefix, 4, (short) 1);
+  final ResultStoreConfig storeConfig = new ResultStoreConfig(TestPlatform.redisUrl(), Duration.ofHours(1), prefix);
+  final Path funcRoot;
+  final Node node;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  TestCluster(UnaryOperator<RuntimeConfig> runtime, UnaryOperator<EdgeConfig> edge) throws Exception {
+    funcRoot = Files.createTempDirectory("faasm-it");
+    node = new Node(kafka, topics, storeConfig, runtime.apply(RuntimeConfig.defaults()), funcRoot, "it", true);
+    try {
+      node.seed(Repo.wasmDir());
+      node.startProcessor(processorConfig("it-proc"));
+      node.startEdge(edge.apply(EdgeConfig.defaults().withPort(0).withHost("127.0.0.1")));
+    } catch (Exception e) {
+      node.close();
+      throw e;
+    }
+  }
+
+  TestCluster() throws Exception {
+    this(r -> r, e -> e);
+  }
+
+  ProcessorConfig processorConfig(String instanceId) {
+    return ProcessorConfig.defaults(instanceId, funcRoot.resolve("streams-" + instanceId))
+        .withApplicationId(prefix + "processor");
+  }
+
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + node.edge().port() + path);
+  }
+
+  HttpResponse<byte[]> post(String path, byte[] body) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
+  HttpResponse<byte[]> post(String path, String body) throws IOException, InterruptedException {
+    return post(path, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  HttpResponse<byte[]> put(String path, byte[] body) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
+  HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).GET());
+  }
+
+  HttpResponse<byte[]> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    return http.send(request.timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** Polls GET /calls/id until the call is finished; returns its status JSON. */
+  String awaitFinished(String callId) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      HttpResponse<byte[]> r = get("/calls/" + callId);
+      String body = text(r);
+      if (r.statusCode() == 200 && (body.contains("\"succeeded\"") || body.contains("\"failed\""))) {
+        return body;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("call " + callId + " did not finish");
+  }
+
+  static String text(HttpResponse<byte[]> r) {
+    return new String(r.body(), StandardCharsets.UTF_8);
+  }
+
+  static String callId(HttpResponse<byte[]> r) {
+    return r.headers().firstValue("X-Faasm-Call-Id").orElseThrow(() -> new AssertionError("no X-Faasm-Call-Id"));
+  }
+
+  @Override
+  public void close() {
+    node.close();
+  }
+}

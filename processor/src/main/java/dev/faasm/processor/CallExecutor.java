@@ -1,0 +1,214 @@
+package dev.faasm.processor;
+
+import dev.faasm.protocol.Call;
+import dev.faasm.protocol.CallIds;
+import dev.faasm.protocol.CallResult;
+import dev.faasm.protocol.CallState;
+import dev.faasm.protocol.CallStatus;
+import dev.faasm.protocol.ChainRequest;
+import dev.faasm.protocol.Codec;
+import dev.faasm.protocol.FunctionMeta;
+import dev.faasm.protocol.FunctionRegistry;
+import dev.faasm.protocol.Names;
+import dev.faasm.protocol.Topics;
+import dev.faasm.resultstore.ResultStore;
+import dev.faasm.resultstore.ResultWaiter;
+import dev.faasm.runtime.CallOutcome;
+import dev.faasm.runtime.ChainedCall;
+import dev.faasm.runtime.FunctionRuntime;
+import dev.faasm.runtime.Invocation;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Runs a call end to end off the Streams thread: skip it if it already has a result, run the guest, store the one
+ * result (first write wins, which wakes a synchronous caller), then make the result record and any chained calls
+ * durable. Redis and registry work runs on {@code io}; guests run on the runtime's own threads.
+ */
+final class CallExecutor implements CallRunner {
+  private final FunctionRuntime runtime;
+  private final FunctionRegistry registry;
+  private final ResultStore store;
+  private final ResultWaiter waiter;
+  private final Producer<String, byte[]> producer;
+  private final Topics topics;
+  private final ProcessorConfig config;
+  private final Executor io;
+  private final Clock clock;
+
+  CallExecutor(
+      FunctionRuntime runtime,
+      FunctionRegistry registry,
+      ResultStore store,
+      ResultWaiter waiter,
+      Producer<String, byte[]> producer,
+      Topics topics,
+      ProcessorConfig config,
+      Executor io,
+      Clock clock) {
+    this.runtime = runtime;
+    this.registry = registry;
+    this.store = store;
+    this.waiter = waiter;
+    this.producer = producer;
+    this.topics = topics;
+    this.config = config;
+    this.io = io;
+    this.clock = clock;
+  }
+
+  @Override
+  public int backlog() {
+    return runtime.queuedGuests();
+  }
+
+  /**
+   * Order matters: chained calls are durable before the result is stored, so anyone who sees the result can rely on
+   * the chained calls being on the calls topic; a crash in between re-runs the call, whose chained calls have the same
+   * ids and are deduplicated by "first result wins".
+   */
+  @Override
+  public CompletableFuture<Void> run(Call call) {
+    return CompletableFuture.supplyAsync(() -> prepare(call), io)
+        .thenCompose(
+            prepared -> {
+              if (prepared.done() != null) {
+                // Already finished (a re-delivered call): don't run it again, just make sure its chains exist.
+                return emitChains(call, prepared.done()).thenApply(v -> prepared.done());
+              }
+              ChainingHost host =
+                  new ChainingHost(call, registry, waiter, producer, topics, config.maxChainDepth(), clock);
+              return runtime
+                  .execute(prepared.invocation(), host)
+                  .thenApply(outcome -> toResult(call, outcome))
+                  .thenCompose(result -> emitChains(call, result).thenApplyAsync(v -> store(call, result), io));
+            })
+        .thenCompose(result -> send(topics.results(), call.callId(), Codec.encode(result)));
+  }
+
+  private record Prepared(Invocation invocation, CallResult done) {}
+
+  private Prepared prepare(Call call) {
+    Optional<CallResult> existing = store.result(call.callId());
+    if (existing.isPresent()) {
+      return new Prepared(null, existing.get());
+    }
+    String problem = problemWith(call);
+    if (problem != null) {
+      return new Prepared(null, store(call, CallResult.platformFailure(call, problem, message(call, problem), now())));
+    }
+    byte[] wasm;
+    try {
+      wasm = registry.module(call.digest(), config.moduleWait()).orElse(null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CompletionException(e);
+    }
+    if (wasm == null) {
+      String error = "module " + call.digest() + " of " + call.qualifiedName() + " is not available";
+      return new Prepared(null, store(call, CallResult.platformFailure(call, "MODULE_UNAVAILABLE", error, now())));
+    }
+    store.putStatus(
+        new CallStatus(
+            call.callId(), call.user(), call.function(), CallState.RUNNING, call.submittedAtMillis(), now(),
+            config.instanceId()));
+    return new Prepared(
+        new Invocation(call.user(), call.function(), call.digest(), wasm, call.input(), call.entryTableIndex()),
+        null);
+  }
+
+  private String problemWith(Call call) {
+    if (call.depth() > config.maxChainDepth()) {
+      return "CHAIN_DEPTH";
+    }
+    if (!Names.isValid(call.user()) || !Names.isValid(call.function())) {
+      return "INVALID_NAME";
+    }
+    if (call.digest().isEmpty()) {
+      return "UNKNOWN_FUNCTION";
+    }
+    return null;
+  }
+
+  private String message(Call call, String problem) {
+    return switch (problem) {
+      case "CHAIN_DEPTH" -> "chain depth " + call.depth() + " exceeds the limit of " + config.maxChainDepth();
+      case "INVALID_NAME" -> "invalid function name '" + call.qualifiedName() + "'";
+      default -> "unknown function " + call.qualifiedName();
+    };
+  }
+
+  private CallResult store(Call call, CallResult result) {
+    store.putResult(result, call.replyTo());
+    return result;
+  }
+
+  private CallResult toResult(Call call, CallOutcome outcome) {
+    List<ChainRequest> chains = new ArrayList<>();
+    if (outcome.succeeded()) {
+      for (ChainedCall c : outcome.deferredChains()) {
+        chains.add(new ChainRequest(c.function(), c.input(), c.entryTableIndex()));
+      }
+    }
+    long finished = outcome.startedAtMillis() + outcome.durationNanos() / 1_000_000;
+    return new CallResult(
+        call.callId(), call.user(), call.function(),
+        outcome.succeeded() ? CallState.SUCCEEDED : CallState.FAILED,
+        outcome.succeeded() ? "" : outcome.failure().name(),
+        outcome.returnCode(), outcome.output(), outcome.logs(), outcome.error(), call.submittedAtMillis(),
+        outcome.startedAtMillis(), finished, chains);
+  }
+
+  /** Makes the chained calls of a successful call durable. */
+  private CompletableFuture<Void> emitChains(Call call, CallResult result) {
+    if (!result.succeeded() || result.deferredChains().isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    List<CompletableFuture<Void>> sends = new ArrayList<>();
+    int i = 0;
+    for (ChainRequest chain : result.deferredChains()) {
+      Call child = chainedCall(call, chain, i++);
+      sends.add(send(topics.calls(), child.callId(), Codec.encode(child)));
+    }
+    return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
+  }
+
+  private Call chainedCall(Call parent, ChainRequest chain, int index) {
+    boolean self = chain.entryTableIndex() >= 0;
+    String function = self ? parent.function() : chain.function();
+    String digest =
+        self
+            ? parent.digest()
+            : Names.isValid(function)
+                ? registry.lookup(parent.user(), function).map(FunctionMeta::digest).orElse("")
+                : "";
+    return new Call(
+        CallIds.child(parent.callId(), "then", index), parent.user(), function, chain.input(), false, now(), digest,
+        parent.callId(), parent.depth() + 1, chain.entryTableIndex(), "");
+  }
+
+  private CompletableFuture<Void> send(String topic, String key, byte[] value) {
+    CompletableFuture<Void> acked = new CompletableFuture<>();
+    producer.send(
+        new ProducerRecord<>(topic, key, value),
+        (md, error) -> {
+          if (error != null) {
+            acked.completeExceptionally(error);
+          } else {
+            acked.complete(null);
+          }
+        });
+    return acked;
+  }
+
+  private long now() {
+    return clock.millis();
+  }
+}

@@ -1,0 +1,117 @@
+package dev.faasm.processor;
+
+import dev.faasm.protocol.Call;
+import dev.faasm.protocol.CallIds;
+import dev.faasm.protocol.CallResult;
+import dev.faasm.protocol.Codec;
+import dev.faasm.protocol.FunctionMeta;
+import dev.faasm.protocol.FunctionRegistry;
+import dev.faasm.protocol.Names;
+import dev.faasm.protocol.Topics;
+import dev.faasm.resultstore.ResultWaiter;
+import dev.faasm.runtime.CallHost;
+import dev.faasm.runtime.CallHostException;
+import dev.faasm.runtime.ChainResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The runtime's window on the platform for one running call: awaitable chained calls go to the calls topic at once
+ * (as the caller's user, one level deeper) and are awaited through this processor's reply channel. Runs on guest
+ * threads, where blocking is allowed.
+ */
+final class ChainingHost implements CallHost {
+  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Call parent;
+  private final FunctionRegistry registry;
+  private final ResultWaiter waiter;
+  private final Producer<String, byte[]> producer;
+  private final Topics topics;
+  private final int maxChainDepth;
+  private final Clock clock;
+  private final AtomicInteger dispatched = new AtomicInteger();
+
+  ChainingHost(
+      Call parent,
+      FunctionRegistry registry,
+      ResultWaiter waiter,
+      Producer<String, byte[]> producer,
+      Topics topics,
+      int maxChainDepth,
+      Clock clock) {
+    this.parent = parent;
+    this.registry = registry;
+    this.waiter = waiter;
+    this.producer = producer;
+    this.topics = topics;
+    this.maxChainDepth = maxChainDepth;
+    this.clock = clock;
+  }
+
+  @Override
+  public String dispatchNow(String function, byte[] input, int entryTableIndex) {
+    if (parent.depth() + 1 > maxChainDepth) {
+      throw new CallHostException(
+          "chain depth limit " + maxChainDepth + " exceeded: call " + parent.callId() + " is at depth "
+              + parent.depth());
+    }
+    String digest;
+    String target;
+    if (entryTableIndex >= 0) {
+      target = parent.function();
+      digest = parent.digest();
+    } else {
+      if (!Names.isValid(function)) {
+        throw new CallHostException("invalid function name '" + function + "' in chained call");
+      }
+      target = function;
+      digest =
+          registry
+              .lookup(parent.user(), function)
+              .map(FunctionMeta::digest)
+              .orElseThrow(
+                  () -> new CallHostException("chained call to unknown function " + parent.user() + "/" + function));
+    }
+    String id = CallIds.child(parent.callId(), "now", dispatched.getAndIncrement());
+    Call child =
+        new Call(
+            id, parent.user(), target, input, false, clock.millis(), digest, parent.callId(), parent.depth() + 1,
+            entryTableIndex, waiter.channel());
+    try {
+      producer
+          .send(new ProducerRecord<>(topics.calls(), id, Codec.encode(child)))
+          .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CallHostException("interrupted while dispatching chained call " + id);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new CallHostException("cannot dispatch chained call to " + target + ": " + e);
+    }
+    return id;
+  }
+
+  @Override
+  public ChainResult await(String callId, Duration maxWait) throws InterruptedException {
+    CompletableFuture<CallResult> result = waiter.await(callId);
+    try {
+      CallResult r = result.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+      return new ChainResult(r.returnCode(), r.succeeded(), r.output(), r.succeeded() ? null : r.error());
+    } catch (TimeoutException e) {
+      result.cancel(false);
+      return new ChainResult(-1, false, new byte[0], "timed out awaiting chained call " + callId);
+    } catch (InterruptedException e) {
+      result.cancel(false);
+      throw e;
+    } catch (ExecutionException e) {
+      return new ChainResult(-1, false, new byte[0], "cannot await chained call " + callId + ": " + e.getCause());
+    }
+  }
+}

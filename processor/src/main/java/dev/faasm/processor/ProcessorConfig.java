@@ -1,0 +1,66 @@
+package dev.faasm.processor;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of one processor instance.
+ *
+ * @param applicationId Kafka Streams application id: processors sharing it share the calls topic's partitions
+ * @param instanceId unique per process; names its reply channel for awaited calls
+ * @param streamThreads Kafka Streams threads (they only route calls; guests run on the runtime's threads)
+ * @param maxChainDepth deepest allowed chain (a call from outside has depth 0)
+ * @param maxInFlight calls launched and not yet finished, per instance (awaiting guests included)
+ * @param maxQueuedGuests launch no more calls while this many wait for a guest slot (back-pressure)
+ * @param commitInterval Kafka Streams commit interval: bounds how long an accepted call sits in memory only
+ * @param moduleWait how long a call waits for its module to arrive from the modules topic
+ * @param stateDir Kafka Streams state directory (the pending-call store)
+ */
+public record ProcessorConfig(
+    String applicationId,
+    String instanceId,
+    int streamThreads,
+    int maxChainDepth,
+    int maxInFlight,
+    int maxQueuedGuests,
+    Duration commitInterval,
+    Duration moduleWait,
+    Path stateDir) {
+
+  public ProcessorConfig {
+    Objects.requireNonNull(applicationId, "applicationId");
+    Objects.requireNonNull(instanceId, "instanceId");
+    Objects.requireNonNull(commitInterval, "commitInterval");
+    Objects.requireNonNull(moduleWait, "moduleWait");
+    Objects.requireNonNull(stateDir, "stateDir");
+    if (streamThreads < 1 || maxChainDepth < 0 || maxInFlight < 1 || maxQueuedGuests < 1) {
+      throw new IllegalArgumentException("processor limits must be positive");
+    }
+  }
+
+  public static ProcessorConfig defaults(String instanceId, Path stateDir) {
+    int cpus = Runtime.getRuntime().availableProcessors();
+    return new ProcessorConfig(
+        "faasm-processor", instanceId, 1, 16, 10_000, 2 * cpus, Duration.ofMillis(100), Duration.ofSeconds(30),
+        stateDir);
+  }
+
+  public ProcessorConfig withApplicationId(String id) {
+    return new ProcessorConfig(
+        id, instanceId, streamThreads, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval, moduleWait,
+        stateDir);
+  }
+
+  public ProcessorConfig withStreamThreads(int n) {
+    return new ProcessorConfig(
+        applicationId, instanceId, n, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval, moduleWait,
+        stateDir);
+  }
+
+  public ProcessorConfig withMaxChainDepth(int depth) {
+    return new ProcessorConfig(
+        applicationId, instanceId, streamThreads, depth, maxInFlight, maxQueuedGuests, commitInterval, moduleWait,
+        stateDir);
+  }
+}

@@ -1,0 +1,158 @@
+package dev.faasm.processor;
+
+import dev.faasm.protocol.FunctionRegistry;
+import dev.faasm.protocol.KafkaSettings;
+import dev.faasm.protocol.Topics;
+import dev.faasm.resultstore.ResultStore;
+import dev.faasm.resultstore.ResultWaiter;
+import dev.faasm.runtime.FunctionRuntime;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One processor instance: a Kafka Streams application that routes calls to the function runtime, plus the clients it
+ * needs (function registry, result store, reply-channel waiter, producer for results and chained calls).
+ */
+public final class ProcessorService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ProcessorService.class);
+
+  private final ProcessorConfig config;
+  private final KafkaSettings kafka;
+  private final Topics topics;
+  private final FunctionRuntime runtime;
+  private final FunctionRegistry registry;
+  private final ResultStore store;
+  private final CompletableFuture<Void> running = new CompletableFuture<>();
+  private ResultWaiter waiter;
+  private KafkaProducer<String, byte[]> producer;
+  private ExecutorService io;
+  private KafkaStreams streams;
+  private boolean closed;
+
+  /** The runtime, registry and store are owned by the caller (shared with an edge in dev mode). */
+  public ProcessorService(
+      ProcessorConfig config,
+      KafkaSettings kafka,
+      Topics topics,
+      FunctionRuntime runtime,
+      FunctionRegistry registry,
+      ResultStore store) {
+    this.config = config;
+    this.kafka = kafka;
+    this.topics = topics;
+    this.runtime = runtime;
+    this.registry = registry;
+    this.store = store;
+  }
+
+  public synchronized ProcessorService start() {
+    waiter = new ResultWaiter(store, ResultStore.replyChannel(store.config().keyPrefix(), config.instanceId())).start();
+    producer = kafka.producer("faasm-processor-" + config.instanceId());
+    AtomicInteger n = new AtomicInteger();
+    io =
+        Executors.newFixedThreadPool(
+            16,
+            r -> {
+              Thread t = new Thread(r, "faasm-processor-io-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    CallExecutor executor =
+        new CallExecutor(runtime, registry, store, waiter, producer, topics, config, io, Clock.systemUTC());
+    StreamsBuilder builder = new StreamsBuilder();
+    CallTopology.build(builder, topics, executor, config);
+    streams = new KafkaStreams(builder.build(), streamsProperties());
+    streams.setStateListener(
+        (now, before) -> {
+          log.info("processor {} streams {} -> {}", config.instanceId(), before, now);
+          if (now == KafkaStreams.State.RUNNING) {
+            running.complete(null);
+          } else if (now == KafkaStreams.State.ERROR) {
+            running.completeExceptionally(new IllegalStateException("Kafka Streams failed"));
+          }
+        });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          log.error("stream thread failed; replacing it", e);
+          return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+              .REPLACE_THREAD;
+        });
+    streams.start();
+    return this;
+  }
+
+  /** Completes when Kafka Streams first reaches RUNNING. */
+  public CompletableFuture<Void> running() {
+    return running;
+  }
+
+  public boolean isRunning() {
+    return streams != null && streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  private Properties streamsProperties() {
+    Properties p = new Properties();
+    p.putAll(kafka.common());
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.CLIENT_ID_CONFIG, config.applicationId() + "-" + config.instanceId());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replication());
+    // Latency: hand records to the processor as soon as they arrive, and don't let the changelog producer linger.
+    p.put(StreamsConfig.POLL_MS_CONFIG, 10);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_CALL_MESSAGE_BYTES);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), Topics.MAX_CALL_MESSAGE_BYTES);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_000);
+    for (Map.Entry<String, Object> e : kafka.overrides().entrySet()) {
+      p.put(e.getKey(), e.getValue());
+    }
+    return p;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (streams != null) {
+      streams.close(Duration.ofSeconds(30));
+    }
+    if (io != null) {
+      io.shutdown();
+      try {
+        if (!io.awaitTermination(10, TimeUnit.SECONDS)) {
+          io.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        io.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(5));
+    }
+    if (waiter != null) {
+      waiter.close();
+    }
+  }
+}
