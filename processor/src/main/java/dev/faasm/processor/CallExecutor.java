@@ -95,14 +95,22 @@ final class CallExecutor implements CallRunner {
 
   private record Prepared(Invocation invocation, CallResult done) {}
 
+  /** One Redis round trip on the common path: marking the call running fails only if it already has a result. */
   private Prepared prepare(Call call) {
-    Optional<CallResult> existing = store.result(call.callId());
-    if (existing.isPresent()) {
-      return new Prepared(null, existing.get());
-    }
     String problem = problemWith(call);
     if (problem != null) {
       return new Prepared(null, store(call, CallResult.platformFailure(call, problem, message(call, problem), now())));
+    }
+    boolean marked =
+        store.putStatus(
+            new CallStatus(
+                call.callId(), call.user(), call.function(), CallState.RUNNING, call.submittedAtMillis(), now(),
+                config.instanceId()));
+    if (!marked) {
+      Optional<CallResult> existing = store.result(call.callId());
+      if (existing.isPresent()) {
+        return new Prepared(null, existing.get());
+      }
     }
     byte[] wasm;
     try {
@@ -115,10 +123,6 @@ final class CallExecutor implements CallRunner {
       String error = "module " + call.digest() + " of " + call.qualifiedName() + " is not available";
       return new Prepared(null, store(call, CallResult.platformFailure(call, "MODULE_UNAVAILABLE", error, now())));
     }
-    store.putStatus(
-        new CallStatus(
-            call.callId(), call.user(), call.function(), CallState.RUNNING, call.submittedAtMillis(), now(),
-            config.instanceId()));
     return new Prepared(
         new Invocation(call.user(), call.function(), call.digest(), wasm, call.input(), call.entryTableIndex()),
         null);
@@ -145,9 +149,12 @@ final class CallExecutor implements CallRunner {
     };
   }
 
+  /** Stores the result; if another result was stored first, that one is the call's result. */
   private CallResult store(Call call, CallResult result) {
-    store.putResult(result, call.replyTo());
-    return result;
+    if (store.putResult(result, call.replyTo())) {
+      return result;
+    }
+    return store.result(call.callId()).orElse(result);
   }
 
   private CallResult toResult(Call call, CallOutcome outcome) {

@@ -1,0 +1,141 @@
+package dev.faasm.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.faasm.protocol.Call;
+import dev.faasm.protocol.Codec;
+import dev.faasm.protocol.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class CallTopologyTest {
+  private final Topics topics = Topics.defaults();
+  private final RecordingRunner runner = new RecordingRunner();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> calls;
+  private KeyValueStore<String, byte[]> pending;
+
+  /** Stands in for the guest side: records launches and lets the test finish them. */
+  private static final class RecordingRunner implements CallRunner {
+    final List<Call> launched = new ArrayList<>();
+    final List<CompletableFuture<Void>> futures = new ArrayList<>();
+    int backlog;
+
+    @Override
+    public CompletableFuture<Void> run(Call call) {
+      launched.add(call);
+      CompletableFuture<Void> f = new CompletableFuture<>();
+      futures.add(f);
+      return f;
+    }
+
+    @Override
+    public int backlog() {
+      return backlog;
+    }
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    Path state = Files.createTempDirectory("topology-test");
+    ProcessorConfig config = ProcessorConfig.defaults("test", state);
+    StreamsBuilder builder = new StreamsBuilder();
+    CallTopology.build(builder, topics, runner, config);
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+    driver = new TopologyTestDriver(builder.build(), props);
+    calls = driver.createInputTopic(topics.calls(), new StringSerializer(), new ByteArraySerializer());
+    pending = driver.getKeyValueStore(CallTopology.PENDING_STORE);
+  }
+
+  @AfterEach
+  void tearDown() {
+    driver.close();
+  }
+
+  private static Call call(String id) {
+    return new Call(id, "simon", "echo", new byte[] {1}, false, 1L, "d", "", 0, -1, "");
+  }
+
+  private void submit(Call c) {
+    calls.pipeInput(c.callId(), Codec.encode(c));
+  }
+
+  private void tick() {
+    driver.advanceWallClockTime(Duration.ofMillis(50));
+  }
+
+  @Test
+  void acceptedCallIsPendingAndLaunchedOnce() {
+    submit(call("0000000000000001"));
+    assertEquals(1, runner.launched.size());
+    assertNotNull(pending.get("0000000000000001"));
+  }
+
+  @Test
+  void callLeavesThePendingStoreOnlyAfterItCompleted() {
+    submit(call("0000000000000001"));
+    tick();
+    assertNotNull(pending.get("0000000000000001"));
+    runner.futures.get(0).complete(null);
+    tick();
+    assertNull(pending.get("0000000000000001"));
+  }
+
+  @Test
+  void failedCompletionStaysPendingAndIsRetried() {
+    submit(call("0000000000000001"));
+    runner.futures.get(0).completeExceptionally(new IllegalStateException("redis down"));
+    tick();
+    assertNotNull(pending.get("0000000000000001"));
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    assertEquals(2, runner.launched.size());
+  }
+
+  @Test
+  void redeliveredCallInFlightIsNotLaunchedTwice() {
+    submit(call("0000000000000001"));
+    submit(call("0000000000000001"));
+    assertEquals(1, runner.launched.size());
+  }
+
+  @Test
+  void backlogHoldsCallsInTheStoreUntilTheRuntimeCatchesUp() {
+    runner.backlog = 1_000;
+    submit(call("0000000000000001"));
+    submit(call("0000000000000002"));
+    assertEquals(0, runner.launched.size());
+    assertNotNull(pending.get("0000000000000002"));
+    runner.backlog = 0;
+    tick();
+    assertEquals(2, runner.launched.size());
+    assertEquals("0000000000000001", runner.launched.get(0).callId());
+  }
+
+  @Test
+  void corruptRecordIsSkippedAndLaterCallsStillRun() {
+    calls.pipeInput("junk", new byte[] {1, 2, 3});
+    submit(call("0000000000000002"));
+    assertEquals(1, runner.launched.size());
+    assertNull(pending.get("junk"));
+  }
+}
