@@ -1,0 +1,96 @@
+package dev.faasm.edge;
+
+import dev.faasm.protocol.Call;
+import dev.faasm.protocol.CallResult;
+import dev.faasm.protocol.CallState;
+import dev.faasm.protocol.CallStatus;
+import dev.faasm.protocol.Codec;
+import dev.faasm.protocol.Topics;
+import dev.faasm.resultstore.ResultStore;
+import dev.faasm.resultstore.ResultWaiter;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Puts calls on the calls topic and keeps their queued status; the Kafka and Redis side of invoking. */
+final class CallSubmitter {
+  private static final Logger log = LoggerFactory.getLogger(CallSubmitter.class);
+
+  private final KafkaProducer<String, byte[]> producer;
+  private final Topics topics;
+  private final ResultStore store;
+  private final ResultWaiter waiter;
+  private final String replyChannel;
+
+  CallSubmitter(
+      KafkaProducer<String, byte[]> producer, Topics topics, ResultStore store, ResultWaiter waiter,
+      String replyChannel) {
+    this.producer = producer;
+    this.topics = topics;
+    this.store = store;
+    this.waiter = waiter;
+    this.replyChannel = replyChannel;
+  }
+
+  ResultWaiter waiter() {
+    return waiter;
+  }
+
+  /** The result-store channel this edge's waiter listens on: the {@code replyTo} of its synchronous calls. */
+  String replyChannel() {
+    return replyChannel;
+  }
+
+  /**
+   * Sends the call keyed by its id; {@code done} gets null once the broker acknowledged it, else the failure. It runs
+   * on the producer's network thread (or the caller's, for an immediate failure): it must not block.
+   */
+  void send(Call call, Consumer<Throwable> done) {
+    try {
+      producer.send(
+          new ProducerRecord<>(topics.calls(), call.callId(), Codec.encode(call)), (md, error) -> done.accept(error));
+    } catch (RuntimeException e) {
+      done.accept(e);
+    }
+  }
+
+  static EdgeException sendFailed(Call call, Throwable error) {
+    log.warn("cannot send call {} ({}) to the calls topic", call.callId(), call.qualifiedName(), error);
+    return EdgeException.unavailable("calls topic unavailable: " + Errors.unwrap(error).getMessage(), error)
+        .with("callId", call.callId());
+  }
+
+  /**
+   * Blocking (Redis): records the call as queued. The store keeps a QUEUED status only when it knows nothing newer
+   * (never over RUNNING, never once there is a result), so racing a fast processor is harmless. Never throws.
+   */
+  void markQueued(Call call) {
+    try {
+      store.putStatus(
+          new CallStatus(
+              call.callId(), call.user(), call.function(), CallState.QUEUED, call.submittedAtMillis(), 0, ""));
+    } catch (RuntimeException e) {
+      log.warn("cannot store queued status of call {}", call.callId(), e);
+    }
+  }
+
+  /**
+   * Blocking (Redis): the call's result if it landed after all, else null, having recorded the call as queued (so the
+   * 504's status link answers even before a processor picked the call up). Never throws.
+   */
+  CallResult resultOrMarkQueued(Call call) {
+    try {
+      Optional<CallResult> result = store.result(call.callId());
+      if (result.isPresent()) {
+        return result.get();
+      }
+    } catch (RuntimeException e) {
+      log.warn("cannot look up call {} after its wait ended", call.callId(), e);
+    }
+    markQueued(call);
+    return null;
+  }
+}

@@ -1,0 +1,65 @@
+package dev.faasm.edge;
+
+import dev.faasm.protocol.Call;
+import dev.faasm.protocol.CallIds;
+import dev.faasm.protocol.FunctionMeta;
+import dev.faasm.protocol.FunctionRegistry;
+import io.undertow.server.HttpServerExchange;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * {@code POST /f/<user>/<function>/} (synchronous) and {@code POST /fa/<user>/<function>/} (asynchronous).
+ *
+ * <p>An unknown function is refused before the body is read. The body is read without blocking; the call is built on
+ * the IO thread and sent from a worker thread (a Kafka send may block briefly on metadata). A synchronous caller then
+ * waits holding no thread ({@link SyncCall}); an asynchronous one is answered 202 once the broker acknowledged the call
+ * and its queued status was stored.
+ */
+final class InvokeHandler {
+  private final FunctionRegistry registry;
+  private final CallSubmitter submitter;
+  private final int maxInputBytes;
+  private final Duration syncWait;
+  private final Clock clock;
+
+  InvokeHandler(FunctionRegistry registry, CallSubmitter submitter, EdgeConfig config, Clock clock) {
+    this.registry = registry;
+    this.submitter = submitter;
+    this.maxInputBytes = config.maxInputBytes();
+    this.syncWait = config.syncWait();
+    this.clock = clock;
+  }
+
+  /** On the IO thread. */
+  void invoke(HttpServerExchange exchange, Target.Function target) {
+    FunctionMeta meta = FunctionHandlers.require(registry, target);
+    Bodies.read(exchange, maxInputBytes, "input", (ex, input) -> {
+      Call call = new Call(
+          CallIds.random(), target.user(), target.function(), input, !target.async(), clock.millis(), meta.digest(),
+          "", 0, -1, target.async() ? "" : submitter.replyChannel());
+      Responses.callId(ex, call.callId());
+      if (target.async()) {
+        Dispatch.toWorker(ex, () -> submitAsync(ex, call));
+      } else {
+        SyncCall sync = new SyncCall(ex, call, submitter, syncWait);
+        sync.watchDisconnect();
+        Dispatch.toWorker(ex, sync::start);
+      }
+    });
+  }
+
+  private void submitAsync(HttpServerExchange exchange, Call call) {
+    submitter.send(call, error -> {
+      if (error != null) {
+        EdgeException e = CallSubmitter.sendFailed(call, error);
+        Dispatch.toIoThread(exchange, () -> Errors.send(exchange, e));
+        return;
+      }
+      Dispatch.onWorker(exchange, () -> {
+        submitter.markQueued(call);
+        Dispatch.toIoThread(exchange, () -> CallAnswers.accepted(exchange, call.callId()));
+      });
+    });
+  }
+}

@@ -1,0 +1,69 @@
+package dev.faasm.edge;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import java.util.Optional;
+
+/**
+ * The edge's routes. Runs on the IO thread: it only parses the path, checks the method and hands over; handlers
+ * that block dispatch to a worker. Errors thrown here are answered by the exception handler around it ({@link Errors}).
+ *
+ * <pre>
+ * POST   /f/&lt;user&gt;/&lt;function&gt;/   invoke and wait        200 output | 500 failed | 504 still running
+ * POST   /fa/&lt;user&gt;/&lt;function&gt;/  invoke, don't wait      202 + Location
+ * PUT    /f/&lt;user&gt;/&lt;function&gt;/   upload a module        201 new | 200 replaced | 400 invalid | 413
+ * GET    /f/&lt;user&gt;/&lt;function&gt;/   describe a function    200 | 404
+ * DELETE /f/&lt;user&gt;/&lt;function&gt;/   delete a function      204 | 404
+ * GET    /f/&lt;user&gt;/              list functions         200 [...]
+ * GET    /calls/&lt;id&gt;[/output|/logs] a call              200 | 404 | 409 not finished
+ * GET    /health, /ready                                   200 | 503
+ * </pre>
+ */
+final class Router implements HttpHandler {
+  private final InvokeHandler invoke;
+  private final FunctionHandlers functions;
+  private final CallQueries calls;
+  private final Readiness readiness;
+
+  Router(InvokeHandler invoke, FunctionHandlers functions, CallQueries calls, Readiness readiness) {
+    this.invoke = invoke;
+    this.functions = functions;
+    this.calls = calls;
+    this.readiness = readiness;
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) {
+    String path = exchange.getRelativePath();
+    Optional<Target> parsed = RequestPath.parse(path);
+    if (parsed.isEmpty()) {
+      throw EdgeException.notFound("no route for " + exchange.getRequestMethod() + " " + RequestPath.shorten(path));
+    }
+    Target target = parsed.get();
+    String method = exchange.getRequestMethod().toString();
+    if (!target.methods().contains(method)) {
+      throw EdgeException.methodNotAllowed(method, RequestPath.shorten(path), target.methods());
+    }
+    if (target instanceof Target.Function f) {
+      function(exchange, method, f);
+    } else if (target instanceof Target.UserFunctions u) {
+      functions.list(exchange, u);
+    } else if (target instanceof Target.CallInfo c) {
+      calls.get(exchange, c);
+    } else if (target instanceof Target.Health) {
+      readiness.health(exchange);
+    } else if (target instanceof Target.Ready) {
+      readiness.ready(exchange);
+    }
+  }
+
+  private void function(HttpServerExchange exchange, String method, Target.Function f) {
+    switch (method) {
+      case "POST" -> invoke.invoke(exchange, f);
+      case "PUT" -> functions.upload(exchange, f);
+      case "GET" -> functions.describe(exchange, f);
+      case "DELETE" -> functions.delete(exchange, f);
+      default -> throw EdgeException.methodNotAllowed(method, exchange.getRelativePath(), f.methods());
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.faasm.edge;
+
+import java.util.Set;
+
+/** What a request path names, after its names and ids were validated. */
+sealed interface Target {
+  Set<String> GET = Set.of("GET");
+
+  /** Methods this target answers; anything else is 405. */
+  Set<String> methods();
+
+  /** {@code /f/<user>/}: the user's functions. */
+  record UserFunctions(String user) implements Target {
+    @Override
+    public Set<String> methods() {
+      return GET;
+    }
+  }
+
+  /** {@code /f/<user>/<function>/} (invoke, upload, describe, delete) or {@code /fa/...} (invoke asynchronously). */
+  record Function(String user, String function, boolean async) implements Target {
+    private static final Set<String> SYNC = Set.of("POST", "PUT", "GET", "DELETE");
+    private static final Set<String> ASYNC = Set.of("POST");
+
+    @Override
+    public Set<String> methods() {
+      return async ? ASYNC : SYNC;
+    }
+
+    String qualifiedName() {
+      return user + "/" + function;
+    }
+  }
+
+  /** {@code /calls/<id>}, {@code /calls/<id>/output} or {@code /calls/<id>/logs}. */
+  record CallInfo(String callId, Part part) implements Target {
+    enum Part {
+      STATUS,
+      OUTPUT,
+      LOGS
+    }
+
+    @Override
+    public Set<String> methods() {
+      return GET;
+    }
+  }
+
+  /** {@code /health}: the process is up. */
+  record Health() implements Target {
+    @Override
+    public Set<String> methods() {
+      return GET;
+    }
+  }
+
+  /** {@code /ready}: Kafka, Redis and the function registry are usable. */
+  record Ready() implements Target {
+    @Override
+    public Set<String> methods() {
+      return GET;
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package dev.faasm.edge;
+
+import static dev.faasm.edge.EdgeClient.assertJsonError;
+import static dev.faasm.edge.EdgeHarness.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.faasm.protocol.CallIds;
+import java.io.ByteArrayInputStream;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Function management, names and routes over real HTTP against a real broker and redis-server. */
+class FunctionsIT {
+  private static final int MAX_INPUT = 64 * 1024;
+  private static final int MAX_MODULE = 4 * 1024 * 1024;
+
+  private static EdgeHarness platform;
+  private static Edge edge;
+  private static EdgeClient http;
+  private static byte[] echo;
+
+  @BeforeAll
+  static void start() throws Exception {
+    platform = new EdgeHarness();
+    edge = platform.startEdge(c -> c.withSyncWait(Duration.ofSeconds(30)).withMaxInputBytes(MAX_INPUT)
+        .withMaxModuleBytes(MAX_MODULE));
+    http = new EdgeClient(platform, edge);
+    echo = Fixtures.wasm("simon", "echo");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (platform != null) {
+      platform.close();
+    }
+  }
+
+  private static HttpRequest.Builder request(String path) {
+    return http.request(path);
+  }
+
+  private static HttpResponse<byte[]> get(String path) throws Exception {
+    return http.get(path);
+  }
+
+  private static HttpResponse<byte[]> post(String path, byte[] body) throws Exception {
+    return http.post(path, body);
+  }
+
+  private static HttpResponse<byte[]> put(String path, byte[] body) throws Exception {
+    return http.put(path, body);
+  }
+
+  private static HttpResponse<byte[]> delete(String path) throws Exception {
+    return http.delete(path);
+  }
+
+  private static String userWithEcho() throws Exception {
+    return http.userWith(echo);
+  }
+
+  @Test
+  void uploadAnswersWithTheModuleDigest() throws Exception {
+    String user = "u" + CallIds.random().substring(0, 10);
+    HttpResponse<byte[]> r = put("/f/" + user + "/echo", echo);
+    String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(echo));
+    assertEquals(201, r.statusCode(), text(r));
+    assertTrue(text(r).startsWith("{\"user\":\"" + user + "\",\"function\":\"echo\",\"digest\":\"" + digest
+        + "\",\"size\":" + echo.length + ",\"uploadedAt\":\""), text(r));
+    assertTrue(text(r).contains("\"stubbedImports\":["), text(r));
+
+    HttpResponse<byte[]> again = put("/f/" + user + "/echo/", echo);
+    assertEquals(200, again.statusCode(), text(again));
+    assertTrue(text(again).contains("\"digest\":\"" + digest + "\""), text(again));
+  }
+
+  @Test
+  void uploadRejectsGarbageNamingTheProblem() throws Exception {
+    HttpResponse<byte[]> r = put("/f/simon/garbage/", "this is not wasm".getBytes(StandardCharsets.UTF_8));
+    assertJsonError(r, 400, "invalid module: ");
+    assertEquals(404, get("/f/simon/garbage/").statusCode());
+  }
+
+  @Test
+  void uploadRejectsAModuleWithAnUnknownImport() throws Exception {
+    HttpResponse<byte[]> r = put("/f/simon/unknown_import/", Fixtures.wasm("bad", "unknown_import"));
+    assertJsonError(r, 400, "invalid module: ");
+  }
+
+  @Test
+  void uploadRejectsAnEmptyBody() throws Exception {
+    assertJsonError(put("/f/simon/empty/", new byte[0]), 400, "empty request body");
+  }
+
+  @Test
+  void uploadOverTheLimitIsRejectedBeforeReading() throws Exception {
+    HttpResponse<byte[]> r = put("/f/simon/big/", new byte[MAX_MODULE + 1]);
+    assertJsonError(r, 413, "module of " + (MAX_MODULE + 1) + " bytes exceeds the limit of " + MAX_MODULE + " bytes");
+  }
+
+  @Test
+  void declaredLengthOverTheLimitIsAnsweredWithoutSendingTheBody() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", edge.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("PUT /f/simon/huge/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1073741824\r\n"
+          + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
+      assertTrue(answer.contains("module of 1073741824 bytes exceeds the limit of " + MAX_MODULE + " bytes"), answer);
+    }
+  }
+
+  @Test
+  void chunkedUploadGrowingOverTheLimitIsRejected() throws Exception {
+    byte[] big = new byte[MAX_MODULE + 100_000];
+    HttpResponse<byte[]> r = platform.send(request("/f/simon/big/")
+        .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))));
+    assertJsonError(r, 413, "module exceeds the limit of " + MAX_MODULE + " bytes");
+  }
+
+  @Test
+  void listDescribeAndDelete() throws Exception {
+    String user = userWithEcho();
+    assertEquals(201, put("/f/" + user + "/again/", echo).statusCode());
+
+    HttpResponse<byte[]> list = get("/f/" + user + "/");
+    assertEquals(200, list.statusCode());
+    String body = text(list);
+    assertTrue(body.startsWith("[{\"user\":\"" + user + "\",\"function\":\"again\""), body);
+    assertTrue(body.contains("},{\"user\":\"" + user + "\",\"function\":\"echo\""), body);
+
+    HttpResponse<byte[]> one = get("/f/" + user + "/echo/");
+    assertEquals(200, one.statusCode());
+    assertTrue(text(one).startsWith("{\"user\":\"" + user + "\",\"function\":\"echo\",\"digest\":\""), text(one));
+
+    assertEquals(204, delete("/f/" + user + "/echo/").statusCode());
+    assertJsonError(get("/f/" + user + "/echo/"), 404, user + "/echo");
+    assertJsonError(delete("/f/" + user + "/echo/"), 404, user + "/echo");
+    assertTrue(text(get("/f/" + user)).startsWith("[{\"user\":\"" + user + "\",\"function\":\"again\""));
+    assertFalse(text(get("/f/" + user)).contains("\"echo\""));
+  }
+
+  @Test
+  void unknownUserHasNoFunctions() throws Exception {
+    HttpResponse<byte[]> r = get("/f/nobody" + CallIds.random().substring(0, 6) + "/");
+    assertEquals(200, r.statusCode());
+    assertEquals("[]", text(r));
+  }
+
+  @Test
+  void badNamesAreRejectedNamingThePart() throws Exception {
+    assertJsonError(post("/f/../x", new byte[0]), 400, "invalid user name '..'");
+    assertJsonError(post("/f/a.b/c", new byte[0]), 400, "invalid user name 'a.b'");
+    assertJsonError(put("/f/simon/" + "x".repeat(65), echo), 400, "invalid function name", "longer than 64");
+    assertJsonError(post("/fa/simon/%2e%2e/", new byte[0]), 400, "invalid function name '..'");
+  }
+
+  @Test
+  void unknownRouteAndWrongMethod() throws Exception {
+    assertJsonError(get("/nothing/here"), 404, "no route for GET /nothing/here");
+    HttpResponse<byte[]> r = platform.send(request("/fa/simon/echo/").GET());
+    assertJsonError(r, 405, "allowed: POST");
+    assertEquals("POST", r.headers().firstValue("Allow").orElse(""));
+    HttpResponse<byte[]> h = post("/health", new byte[0]);
+    assertEquals(405, h.statusCode());
+    assertEquals("GET", h.headers().firstValue("Allow").orElse(""));
+  }
+}
