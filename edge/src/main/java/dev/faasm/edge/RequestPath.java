@@ -33,6 +33,9 @@ final class RequestPath {
         if (s.length == 2) {
           return Optional.of(new Target.UserFunctions(name("user", s[1])));
         }
+        if (s.length == 4 && !s[3].isEmpty()) {
+          return Optional.of(new Target.Upload(name("user", s[1]), name("function", s[2])));
+        }
         return s.length == 3 ? Optional.of(function(s, false)) : Optional.empty();
       case "fa":
         return s.length == 3 ? Optional.of(function(s, true)) : Optional.empty();

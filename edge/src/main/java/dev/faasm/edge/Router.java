@@ -46,6 +46,8 @@ final class Router implements HttpHandler {
     }
     if (target instanceof Target.Function f) {
       function(exchange, method, f);
+    } else if (target instanceof Target.Upload up) {
+      functions.upload(exchange, up.asFunction());
     } else if (target instanceof Target.UserFunctions u) {
       functions.list(exchange, u);
     } else if (target instanceof Target.CallInfo c) {

@@ -32,6 +32,23 @@ sealed interface Target {
     }
   }
 
+  /**
+   * {@code PUT /f/<user>/<function>/<file>}: an upload where the client appended the local file name, as
+   * {@code curl -T file URL/} does when the URL ends with a slash. The file name is ignored.
+   */
+  record Upload(String user, String function) implements Target {
+    private static final Set<String> PUT = Set.of("PUT");
+
+    @Override
+    public Set<String> methods() {
+      return PUT;
+    }
+
+    Function asFunction() {
+      return new Function(user, function, false);
+    }
+  }
+
   /** {@code /calls/<id>}, {@code /calls/<id>/output} or {@code /calls/<id>/logs}. */
   record CallInfo(String callId, Part part) implements Target {
     enum Part {

@@ -85,6 +85,15 @@ class FunctionsIT {
   }
 
   @Test
+  void uploadWithTheFileNameCurlAppendsTargetsTheFunction() throws Exception {
+    String user = "u" + CallIds.random().substring(0, 10);
+    HttpResponse<byte[]> r = put("/f/" + user + "/cool_func/function.wasm", echo);
+    assertEquals(201, r.statusCode(), text(r));
+    assertEquals(200, get("/f/" + user + "/cool_func/").statusCode());
+    assertEquals(405, get("/f/" + user + "/cool_func/function.wasm").statusCode());
+  }
+
+  @Test
   void uploadRejectsGarbageNamingTheProblem() throws Exception {
     HttpResponse<byte[]> r = put("/f/simon/garbage/", "this is not wasm".getBytes(StandardCharsets.UTF_8));
     assertJsonError(r, 400, "invalid module: ");

@@ -102,10 +102,16 @@ class RequestPathTest {
 
   @Test
   void otherShapesHaveNoRoute() {
-    for (String p : new String[] {"/", "", "/f", "/f/", "/f/a/b/c", "/fa/a", "/calls", "/calls/0123456789abcdef/x",
+    for (String p : new String[] {"/", "", "/f", "/f/", "/f/a/b/c/d", "/fa/a", "/fa/a/b/c", "/calls", "/calls/0123456789abcdef/x",
         "/healthz", "/health/x", "/x/y", "//f/a/b"}) {
       assertEquals(Optional.empty(), RequestPath.parse(p), p);
     }
+  }
+
+  @Test
+  void uploadWithAnAppendedFileNameNamesTheFunction() {
+    assertEquals(new Target.Upload("simon", "cool_func"), parse("/f/simon/cool_func/function.wasm"));
+    assertEquals(java.util.Set.of("PUT"), parse("/f/simon/cool_func/function.wasm").methods());
   }
 
   @Test
