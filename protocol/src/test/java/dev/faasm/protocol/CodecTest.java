@@ -1,0 +1,114 @@
+package dev.faasm.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CodecTest {
+  private static final Call CALL =
+      new Call("0123456789abcdef", "simon", "echo", new byte[] {0, 1, (byte) 255}, true, 1_700_000_000_123L,
+          "ab".repeat(32), "fedcba9876543210", 3, 7, "faasm:reply:edge-1");
+
+  @Test
+  void callRoundTripsEveryField() {
+    Call back = Codec.decodeCall(Codec.encode(CALL));
+    assertEquals(CALL.callId(), back.callId());
+    assertEquals(CALL.user(), back.user());
+    assertEquals(CALL.function(), back.function());
+    assertArrayEquals(CALL.input(), back.input());
+    assertTrue(back.sync());
+    assertEquals(CALL.submittedAtMillis(), back.submittedAtMillis());
+    assertEquals(CALL.digest(), back.digest());
+    assertEquals(CALL.parentCallId(), back.parentCallId());
+    assertEquals(3, back.depth());
+    assertEquals(7, back.entryTableIndex());
+    assertEquals(CALL.replyTo(), back.replyTo());
+  }
+
+  @Test
+  void negativeEntryIndexSurvives() {
+    Call c = new Call("0123456789abcdef", "u", "f", new byte[0], false, 0, "", null, 0, -1, null);
+    assertEquals(-1, Codec.decodeCall(Codec.encode(c)).entryTableIndex());
+  }
+
+  @Test
+  void resultRoundTripsWithChains() {
+    CallResult r =
+        new CallResult("0123456789abcdef", "simon", "chain", CallState.SUCCEEDED, "", 0, new byte[] {9},
+            "log".getBytes(), "", 1, 2, 3, List.of(new ChainRequest("echo", new byte[] {1, 2}, -1)));
+    CallResult back = Codec.decodeResult(Codec.encode(r));
+    assertEquals(CallState.SUCCEEDED, back.state());
+    assertArrayEquals(new byte[] {9}, back.output());
+    assertEquals("log", new String(back.logs()));
+    assertEquals(3, back.finishedAtMillis());
+    assertEquals("echo", back.deferredChains().get(0).function());
+    assertArrayEquals(new byte[] {1, 2}, back.deferredChains().get(0).input());
+    assertEquals(-1, back.deferredChains().get(0).entryTableIndex());
+  }
+
+  @Test
+  void statusAndFunctionRoundTrip() {
+    CallStatus s = new CallStatus("0123456789abcdef", "u", "f", CallState.RUNNING, 5, 6, "p-1");
+    assertEquals(s, Codec.decodeStatus(Codec.encode(s)));
+    FunctionMeta f = new FunctionMeta("u", "f", "d", 10, 11);
+    assertEquals(f, Codec.decodeFunction(Codec.encode(f)));
+  }
+
+  @Test
+  void truncatedRecordIsRejectedNotMisread() {
+    byte[] full = Codec.encode(CALL);
+    for (int len = 0; len < full.length; len++) {
+      byte[] cut = Arrays.copyOf(full, len);
+      assertThrows(ProtocolException.class, () -> Codec.decodeCall(cut), "length " + len);
+    }
+  }
+
+  @Test
+  void wrongTypeAndNewerVersionAreNamed() {
+    byte[] status = Codec.encode(new CallStatus("0123456789abcdef", "u", "f", CallState.QUEUED, 1, 0, ""));
+    assertTrue(assertThrows(ProtocolException.class, () -> Codec.decodeCall(status)).getMessage()
+        .contains("unexpected record type"));
+    byte[] newer = Codec.encode(CALL);
+    newer[1] = 2;
+    assertTrue(assertThrows(ProtocolException.class, () -> Codec.decodeCall(newer)).getMessage()
+        .contains("unsupported format version 2"));
+  }
+
+  @Test
+  void hugeLengthPrefixIsRejected() {
+    byte[] bogus = {'C', 1, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f};
+    assertThrows(ProtocolException.class, () -> Codec.decodeCall(bogus));
+  }
+
+  @Test
+  void resultMustBeFinal() {
+    assertThrows(IllegalArgumentException.class,
+        () -> new CallResult("0123456789abcdef", "u", "f", CallState.RUNNING, "", 0, null, null, null, 0, 0, 0, null));
+  }
+
+  @Test
+  void childIdsAreDeterministicAndDistinct() {
+    String a = CallIds.child("0123456789abcdef", "then", 0);
+    assertEquals(a, CallIds.child("0123456789abcdef", "then", 0));
+    assertNotEquals(a, CallIds.child("0123456789abcdef", "then", 1));
+    assertNotEquals(a, CallIds.child("0123456789abcdef", "now", 0));
+    assertTrue(CallIds.isValid(a));
+    assertTrue(CallIds.isValid(CallIds.random()));
+  }
+
+  @Test
+  void namesAreStrict() {
+    assertTrue(Names.isValid("cool_func-2"));
+    assertTrue(Names.isValid("a".repeat(64)));
+    for (String bad : new String[] {"", "..", "a.b", "a/b", "a".repeat(65), "é", " a"}) {
+      assertFalse(Names.isValid(bad), bad);
+    }
+  }
+}
