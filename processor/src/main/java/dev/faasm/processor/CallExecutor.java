@@ -20,9 +20,11 @@ import dev.faasm.runtime.Invocation;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,6 +44,7 @@ final class CallExecutor implements CallRunner {
   private final ProcessorConfig config;
   private final Executor io;
   private final Clock clock;
+  private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
 
   CallExecutor(
       FunctionRuntime runtime,
@@ -76,6 +79,26 @@ final class CallExecutor implements CallRunner {
    */
   @Override
   public CompletableFuture<Void> run(Call call) {
+    // A task that moves away and back (a rebalance) relaunches its pending calls: join a run already in progress here.
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> running = inFlight.putIfAbsent(call.callId(), mine);
+    if (running != null) {
+      return running;
+    }
+    runOnce(call)
+        .whenComplete(
+            (v, error) -> {
+              inFlight.remove(call.callId(), mine);
+              if (error != null) {
+                mine.completeExceptionally(error);
+              } else {
+                mine.complete(null);
+              }
+            });
+    return mine;
+  }
+
+  private CompletableFuture<Void> runOnce(Call call) {
     return CompletableFuture.supplyAsync(() -> prepare(call), io)
         .thenCompose(
             prepared -> {
