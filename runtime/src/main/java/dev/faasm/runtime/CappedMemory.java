@@ -15,6 +15,7 @@ import java.nio.charset.Charset;
 final class CappedMemory implements Memory {
   private final ByteArrayMemory delegate;
   private volatile boolean limitReached;
+  private boolean fresh = true;
 
   CappedMemory(MemoryLimits limits) {
     this.delegate = new ByteArrayMemory(limits);
@@ -181,6 +182,11 @@ final class CappedMemory implements Memory {
 
   @Override
   public void zero() {
+    // A new instance zeroes its memory while initialising; this memory is freshly allocated and already zero.
+    if (fresh) {
+      fresh = false;
+      return;
+    }
     delegate.zero();
   }
 

@@ -1,5 +1,7 @@
 package dev.faasm.runtime;
 
+import com.dylibso.chicory.log.Logger;
+import com.dylibso.chicory.log.SystemLogger;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
@@ -16,6 +18,9 @@ import java.util.List;
  * happened. Nothing the guest does escapes: every failure becomes a {@link CallOutcome}.
  */
 final class GuestCall {
+  /** Given explicitly: without one, every WASI build probes for Android by failing to load a class (slow). */
+  private static final Logger WASI_LOGGER = new SystemLogger();
+
   private final LoadedModule module;
   private final CallContext context;
   private OriginalAbi.Layout layout;
@@ -44,7 +49,11 @@ final class GuestCall {
     }
   }
 
+  /** WASI for modules that import it; none (null) for modules that don't, such as most original-API functions. */
   private WasiPreview1 wasi(Invocation invocation) {
+    if (!module.importsWasi()) {
+      return null;
+    }
     CallStreams streams = context.streams();
     WasiOptions options =
         WasiOptions.builder()
@@ -53,17 +62,17 @@ final class GuestCall {
             .withStderr(streams.stderr())
             .withArguments(List.of(invocation.function()))
             .build();
-    return WasiPreview1.builder().withOptions(options).build();
+    return WasiPreview1.builder().withLogger(WASI_LOGGER).withOptions(options).build();
   }
 
   private Instance instantiate(WasiPreview1 wasi) {
-    ImportValues imports =
-        ImportValues.builder()
-            .addFunction(wasi.toHostFunctions())
-            .addFunction(new FaasmHostFunctions(context).forImportsOf(module.module()).toArray(HostFunction[]::new))
-            .build();
+    ImportValues.Builder imports = ImportValues.builder();
+    if (wasi != null) {
+      imports.addFunction(wasi.toHostFunctions());
+    }
+    imports.addFunction(new FaasmHostFunctions(context).forImportsOf(module.module()).toArray(HostFunction[]::new));
     return Instance.builder(module.module())
-        .withImportValues(imports)
+        .withImportValues(imports.build())
         .withMachineFactory(module.machineFactory())
         .withMemoryFactory(this::createMemory)
         .withStart(false)

@@ -87,12 +87,22 @@ final class OriginalAbi {
     if (length >= 0) {
       return memory.readBytes(layout.output(), length);
     }
-    byte[] buffer = memory.readBytes(layout.output(), layout.outputCapacity());
+    return withoutTrailingZeros(memory, layout.output(), layout.outputCapacity());
+  }
+
+  private static final byte[] ZEROS = new byte[4096];
+
+  /** The bytes of {@code [start, start + capacity)} without trailing zero bytes (whole zero blocks skipped at once). */
+  static byte[] withoutTrailingZeros(Memory memory, int start, int capacity) {
+    byte[] buffer = memory.readBytes(start, capacity);
     int end = buffer.length;
+    while (end >= ZEROS.length && Arrays.equals(buffer, end - ZEROS.length, end, ZEROS, 0, ZEROS.length)) {
+      end -= ZEROS.length;
+    }
     while (end > 0 && buffer[end - 1] == 0) {
       end--;
     }
-    return Arrays.copyOf(buffer, end);
+    return end == buffer.length ? buffer : Arrays.copyOf(buffer, end);
   }
 
   /** The deferred chained calls recorded in the slots, with names and lengths checked. */
