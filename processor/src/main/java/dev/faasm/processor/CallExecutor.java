@@ -35,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * durable. Redis and registry work runs on {@code io}; guests run on the runtime's own threads.
  */
 final class CallExecutor implements CallRunner {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CallExecutor.class);
   private final FunctionRuntime runtime;
   private final FunctionRegistry registry;
   private final ResultStore store;
@@ -145,6 +146,9 @@ final class CallExecutor implements CallRunner {
     if (wasm == null) {
       String error = "module " + call.digest() + " of " + call.qualifiedName() + " is not available";
       return new Prepared(null, store(call, CallResult.platformFailure(call, "MODULE_UNAVAILABLE", error, now())));
+    }
+    if (log.isTraceEnabled()) {
+      log.trace("call {} ready to run {} ms after it was submitted", call.callId(), now() - call.submittedAtMillis());
     }
     return new Prepared(
         new Invocation(call.user(), call.function(), call.digest(), wasm, call.input(), call.entryTableIndex()),

@@ -74,6 +74,10 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
       log.warn("skipping undecodable record with key {}", record.key(), e);
       return;
     }
+    if (log.isTraceEnabled()) {
+      log.trace("call {} reached its processor {} ms after it was produced", call.callId(),
+          System.currentTimeMillis() - record.timestamp());
+    }
     pending.put(call.callId(), record.value());
     if (!inFlight.contains(call.callId())) {
       toLaunch.add(call.callId());

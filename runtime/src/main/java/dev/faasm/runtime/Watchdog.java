@@ -3,9 +3,8 @@ package dev.faasm.runtime;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,15 +13,23 @@ import java.util.concurrent.TimeUnit;
  * interrupts again, so the thread can be reused after clearing its interrupt flag.
  */
 final class Watchdog implements AutoCloseable {
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "faasm-watchdog");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final ScheduledThreadPoolExecutor timer = newTimer();
   private final Set<Guard> active = ConcurrentHashMap.newKeySet();
   private volatile boolean cancelling;
+
+  /** One timer thread; disarmed deadlines leave its queue at once instead of sitting there for the whole timeout. */
+  private static ScheduledThreadPoolExecutor newTimer() {
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            runnable -> {
+              Thread thread = new Thread(runnable, "faasm-watchdog");
+              thread.setDaemon(true);
+              return thread;
+            });
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
+  }
 
   /**
    * Interrupts the current thread once {@code timeout} has passed, unless disarmed first. After
