@@ -53,9 +53,10 @@ class ProcessorKillIT {
       HttpClient http = HttpClient.newHttpClient();
       URI base = URI.create("http://127.0.0.1:" + edgeNode.edge().port());
       List<String> ids = new ArrayList<>();
+      String caughtMidCall = null;
       Map<String, String> expected = new HashMap<>();
       for (int i = 0; i < CALLS; i++) {
-        String n = Integer.toString(18 + i % 5);
+        String n = Integer.toString(28 + i % 6);
         HttpResponse<String> r =
             http.send(
                 HttpRequest.newBuilder(base.resolve("/fa/bench/fib")).POST(HttpRequest.BodyPublishers.ofString(n)).build(),
@@ -66,6 +67,7 @@ class ProcessorKillIT {
         expected.put(id, Long.toString(fib(Integer.parseInt(n))));
         if (i == CALLS / 3) {
           waitUntilSomeFinished(store, ids);
+          caughtMidCall = runningOn(store, ids, "processor-p0");
           processors.get(0).destroyForcibly(); // SIGKILL
           processors.get(0).waitFor(30, TimeUnit.SECONDS);
         }
@@ -76,6 +78,8 @@ class ProcessorKillIT {
         assertEquals(expected.get(id), new String(result.output()).trim(), id);
       }
       assertEquals(CALLS, ids.stream().distinct().count());
+      assertTrue(caughtMidCall != null, "the killed processor was running no call when it was killed");
+      assertTrue(awaitResult(store, caughtMidCall).succeeded(), "call " + caughtMidCall + " running at the kill");
       assertTrue(text(http.send(HttpRequest.newBuilder(base.resolve("/calls/" + ids.get(0))).build(),
           HttpResponse.BodyHandlers.ofByteArray())).contains("succeeded"));
     } finally {
@@ -84,7 +88,30 @@ class ProcessorKillIT {
   }
 
   private static long fib(int n) {
-    return n < 2 ? n : fib(n - 1) + fib(n - 2);
+    long a = 0;
+    long b = 1;
+    for (int i = 0; i < n; i++) {
+      long next = a + b;
+      a = b;
+      b = next;
+    }
+    return a;
+  }
+
+  /** A call that the given processor has started and not finished, waiting for one to appear. */
+  private static String runningOn(ResultStore store, List<String> ids, String processor) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      for (String id : ids) {
+        var status = store.status(id);
+        if (status.isPresent() && status.get().state() == dev.faasm.protocol.CallState.RUNNING
+            && status.get().processor().equals(processor)) {
+          return id;
+        }
+      }
+      Thread.sleep(5);
+    }
+    return null;
   }
 
   private static void waitUntilSomeFinished(ResultStore store, List<String> ids) throws InterruptedException {
