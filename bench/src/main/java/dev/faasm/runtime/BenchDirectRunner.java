@@ -1,0 +1,44 @@
+package dev.faasm.runtime;
+
+/**
+ * Benchmark-only: runs a call on the CALLING thread, exactly as {@link FunctionRuntime} runs it on a guest thread
+ * (module cache lookup, watchdog, fresh instance, entry, output), minus the hand-off to the guest thread pool and the
+ * slot accounting. {@code FunctionRuntime} has no public synchronous entry, so this lives in the runtime's package
+ * (same class loader on the class path) to measure "new instance + call" without the thread hand-off. Not for chaining
+ * functions that await (there is no guest slot to give back).
+ */
+public final class BenchDirectRunner implements AutoCloseable {
+  private final RuntimeConfig config;
+  private final ModuleCache modules;
+  private final Watchdog watchdog = new Watchdog();
+
+  public BenchDirectRunner(RuntimeConfig config) {
+    this.config = config;
+    this.modules =
+        new ModuleCache(
+            FunctionRuntime.MODULE_CACHE_ENTRIES,
+            new ModuleValidator(config.memoryLimitPages()),
+            config.compileCacheDir().map(DiskCompileCache::new));
+  }
+
+  /** Mirrors {@code FunctionRuntime.loadAndRun}; {@code durationNanos} is filled in here. */
+  public CallOutcome run(Invocation invocation, CallHost host) {
+    long start = System.nanoTime();
+    LoadedModule module = modules.load(invocation.wasm(), invocation.digest());
+    Watchdog.Guard guard = watchdog.arm(config.timeout());
+    CallOutcome o;
+    try {
+      o = new GuestCall(module, new CallContext(invocation, config, host, null, guard)).run();
+    } finally {
+      guard.disarm();
+    }
+    return new CallOutcome(o.failure(), o.returnCode(), o.output(), o.logs(), o.error(), o.deferredChains(),
+        System.currentTimeMillis(), System.nanoTime() - start);
+  }
+
+  @Override
+  public void close() {
+    watchdog.cancelAll();
+    watchdog.close();
+  }
+}
