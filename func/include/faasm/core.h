@@ -38,7 +38,7 @@
  *   - Limits (deterministic failure = __builtin_trap(), i.e. the call fails with
  *     a wasm "unreachable" trap and nothing is dispatched):
  *       * name longer than FAASM_MAX_NAME_LENGTH - 1 (63) bytes, or empty/NULL;
- *       * input longer than FAASM_MAX_CHAIN_INPUT_BYTES (16384) bytes,
+ *       * input longer than FAASM_MAX_CHAIN_INPUT_BYTES (4096) bytes,
  *         a negative length, or NULL data with a non-zero length;
  *       * more than FAASM_MAX_CHAINS (16) chained calls in one invocation.
  */
@@ -64,7 +64,7 @@ extern "C" {
 
 #define FAASM_MAX_CHAINS 16
 #define FAASM_MAX_NAME_LENGTH 64
-#define FAASM_MAX_CHAIN_INPUT_BYTES 16384
+#define FAASM_MAX_CHAIN_INPUT_BYTES 4096
 #define FAASM_MIN_OUTPUT_CAPACITY 65536
 
 /* Layout is part of the ABI: wasm32, every field 4 bytes, offsets 0..32. */
@@ -72,7 +72,7 @@ struct FaasmMemory {
     uint8_t *input;              /*  0: inputLength bytes                        */
     uint8_t *output;             /*  4: outputCapacity bytes, zero-filled         */
     char *chainFunctions;        /*  8: FAASM_MAX_CHAINS x 64-byte name slots     */
-    uint8_t *chainInputs;        /* 12: FAASM_MAX_CHAINS x 16384-byte input slots */
+    uint8_t *chainInputs;        /* 12: FAASM_MAX_CHAINS x 4096-byte input slots */
     int32_t *chainCount;         /* 16: number of chained calls recorded          */
     int32_t inputLength;         /* 20 */
     int32_t outputLength;        /* 24: -1 = not set (see OUTPUT LENGTH RULE)     */

@@ -15,7 +15,7 @@ import java.util.List;
 final class OriginalAbi {
   static final int MAX_CHAINS = 16;
   static final int MAX_NAME_LENGTH = 64;
-  static final int MAX_CHAIN_INPUT_BYTES = 16384;
+  static final int MAX_CHAIN_INPUT_BYTES = 4096;
   static final int MIN_OUTPUT_CAPACITY = 65536;
   private static final int STRUCT_BYTES = 36;
 
