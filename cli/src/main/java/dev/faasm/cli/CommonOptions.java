@@ -63,6 +63,21 @@ final class CommonOptions {
       description = "guests running at once per process, 0 = one per CPU (FAASM_GUESTS; default ${DEFAULT-VALUE})")
   int guests;
 
+  /** A node on these settings; functions from {@code wasmDir} (when given) are loaded into the registry. */
+  Node node(String instanceId, boolean runsFunctions, Path wasmDir) throws Exception {
+    Node node =
+        new Node(kafkaSettings(), topics(), resultStoreConfig(), runtimeConfig(), funcRoot, instanceId, runsFunctions);
+    try {
+      if (wasmDir != null) {
+        node.seed(wasmDir);
+      }
+      return node;
+    } catch (Exception e) {
+      node.close();
+      throw e;
+    }
+  }
+
   KafkaSettings kafkaSettings() {
     return KafkaSettings.of(kafka);
   }

@@ -42,12 +42,7 @@ final class DevCommand implements Callable<Integer> {
     common.funcRoot = funcRoot;
     common.partitions = 4;
     String id = "dev";
-    Node node =
-        new Node(common.kafkaSettings(), common.topics(), common.resultStoreConfig(), common.runtimeConfig(),
-            funcRoot, id, true);
-    if (Files.isDirectory(wasmDir)) {
-      node.seed(wasmDir);
-    }
+    Node node = common.node(id, true, Files.isDirectory(wasmDir) ? wasmDir : null);
     node.startProcessor(processor.config(id, funcRoot));
     node.startEdge(edge.config(id));
     System.out.printf(

@@ -18,12 +18,7 @@ final class EdgeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String id = Servers.defaultInstanceId();
-    Node node =
-        new Node(common.kafkaSettings(), common.topics(), common.resultStoreConfig(), common.runtimeConfig(),
-            common.funcRoot, id, false);
-    if (wasmDir != null) {
-      node.seed(wasmDir);
-    }
+    Node node = common.node(id, false, wasmDir);
     node.startEdge(edge.config(id));
     Servers.runUntilSignalled(node);
     return 0;

@@ -18,12 +18,7 @@ final class ProcessorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String id = Servers.defaultInstanceId();
-    Node node =
-        new Node(common.kafkaSettings(), common.topics(), common.resultStoreConfig(), common.runtimeConfig(),
-            common.funcRoot, id, true);
-    if (wasmDir != null) {
-      node.seed(wasmDir);
-    }
+    Node node = common.node(id, true, wasmDir);
     node.startProcessor(processor.config(id, common.funcRoot));
     Servers.runUntilSignalled(node);
     return 0;

@@ -29,59 +29,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Invoking and following calls over real HTTP against a real broker and redis-server, without a processor: the test
  * reads calls off the calls topic and writes their results to the real store, as a processor would.
  */
-class EdgeIT {
-  private static final int MAX_INPUT = 64 * 1024;
-  private static final int MAX_MODULE = 4 * 1024 * 1024;
-
-  private static EdgeHarness platform;
-  private static Edge edge;
-  private static EdgeClient http;
-  private static byte[] echo;
-
-  @BeforeAll
-  static void start() throws Exception {
-    platform = new EdgeHarness();
-    edge = platform.startEdge(c -> c.withSyncWait(Duration.ofSeconds(30)).withMaxInputBytes(MAX_INPUT)
-        .withMaxModuleBytes(MAX_MODULE));
-    http = new EdgeClient(platform, edge);
-    echo = Fixtures.wasm("simon", "echo");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (platform != null) {
-      platform.close();
-    }
-  }
-
-  private static HttpRequest.Builder request(String path) {
-    return http.request(path);
-  }
-
-  private static HttpResponse<byte[]> get(String path) throws Exception {
-    return http.get(path);
-  }
-
-  private static HttpResponse<byte[]> post(String path, byte[] body) throws Exception {
-    return http.post(path, body);
-  }
-
-  private static HttpResponse<byte[]> put(String path, byte[] body) throws Exception {
-    return http.put(path, body);
-  }
-
-  private static String userWithEcho() throws Exception {
-    return http.userWith(echo);
-  }
-
+class EdgeIT extends EdgeTestBase {
   @Test
   void healthAndReady() throws Exception {
     HttpResponse<byte[]> health = get("/health");

@@ -13,62 +13,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.HexFormat;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Function management, names and routes over real HTTP against a real broker and redis-server. */
-class FunctionsIT {
-  private static final int MAX_INPUT = 64 * 1024;
-  private static final int MAX_MODULE = 4 * 1024 * 1024;
-
-  private static EdgeHarness platform;
-  private static Edge edge;
-  private static EdgeClient http;
-  private static byte[] echo;
-
-  @BeforeAll
-  static void start() throws Exception {
-    platform = new EdgeHarness();
-    edge = platform.startEdge(c -> c.withSyncWait(Duration.ofSeconds(30)).withMaxInputBytes(MAX_INPUT)
-        .withMaxModuleBytes(MAX_MODULE));
-    http = new EdgeClient(platform, edge);
-    echo = Fixtures.wasm("simon", "echo");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (platform != null) {
-      platform.close();
-    }
-  }
-
-  private static HttpRequest.Builder request(String path) {
-    return http.request(path);
-  }
-
-  private static HttpResponse<byte[]> get(String path) throws Exception {
-    return http.get(path);
-  }
-
-  private static HttpResponse<byte[]> post(String path, byte[] body) throws Exception {
-    return http.post(path, body);
-  }
-
-  private static HttpResponse<byte[]> put(String path, byte[] body) throws Exception {
-    return http.put(path, body);
-  }
-
-  private static HttpResponse<byte[]> delete(String path) throws Exception {
-    return http.delete(path);
-  }
-
-  private static String userWithEcho() throws Exception {
-    return http.userWith(echo);
-  }
-
+class FunctionsIT extends EdgeTestBase {
   @Test
   void uploadAnswersWithTheModuleDigest() throws Exception {
     String user = "u" + CallIds.random().substring(0, 10);
