@@ -141,6 +141,10 @@ public final class FunctionRegistry implements AutoCloseable {
    * from a worker thread only.
    */
   public Optional<byte[]> module(String digest, Duration maxWait) throws InterruptedException {
+    byte[] cached = loadModule(digest);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
     long deadline = System.nanoTime() + maxWait.toNanos();
     synchronized (moduleArrival) {
       while (true) {

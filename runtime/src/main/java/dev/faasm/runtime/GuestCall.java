@@ -119,7 +119,7 @@ final class GuestCall {
   }
 
   private void initialize(Instance instance) {
-    if (ModuleValidator.findFunctionExport(module.module(), ModuleValidator.INITIALIZE).isPresent()) {
+    if (module.exportsInitialize()) {
       ExportFunction initialize = instance.export(ModuleValidator.INITIALIZE);
       initialize.apply();
     }

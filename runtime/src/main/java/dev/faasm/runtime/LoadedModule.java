@@ -6,15 +6,21 @@ import com.dylibso.chicory.wasm.WasmModule;
 import java.util.function.Function;
 
 /** A validated, parsed and compiled module: everything needed to create fresh instances of it cheaply. */
-record LoadedModule(ModuleInfo info, WasmModule module, Function<Instance, Machine> machineFactory) {
-  /** Whether the module imports anything from WASI (if not, a call needs no WASI instance at all). */
-  boolean importsWasi() {
+record LoadedModule(
+    ModuleInfo info,
+    WasmModule module,
+    Function<Instance, Machine> machineFactory,
+    boolean importsWasi,
+    boolean exportsInitialize) {
+
+  /** Works out once per module what every call would otherwise look up again. */
+  static LoadedModule of(ModuleInfo info, WasmModule module, Function<Instance, Machine> machineFactory) {
+    boolean wasi = false;
     var imports = module.importSection();
     for (int i = 0; i < imports.importCount(); i++) {
-      if (imports.getImport(i).module().equals(HostInterface.WASI)) {
-        return true;
-      }
+      wasi |= imports.getImport(i).module().equals(HostInterface.WASI);
     }
-    return false;
+    boolean initialize = ModuleValidator.findFunctionExport(module, ModuleValidator.INITIALIZE).isPresent();
+    return new LoadedModule(info, module, machineFactory, wasi, initialize);
   }
 }

@@ -103,7 +103,7 @@ final class ModuleCache {
     ModuleValidator.Validated validated = validator.validate(wasm, actual);
     Function<Instance, Machine> factory = compile(validated.module());
     log.debug("loaded module {} ({} bytes, {})", actual, wasm.length, validated.info().entry());
-    return new LoadedModule(validated.info(), validated.module(), factory);
+    return LoadedModule.of(validated.info(), validated.module(), factory);
   }
 
   private Function<Instance, Machine> compile(WasmModule module) {
