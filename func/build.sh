@@ -46,6 +46,7 @@ demo        chain_await     demo/chain_await.c      host  __faasm_read_input,__f
 demo        chain_ptr       demo/chain_ptr.c        host  __faasm_read_input,__faasm_chain_ptr,__faasm_await_call_output,__faasm_write_output
 demo        nested          demo/nested.c           host  __faasm_read_input,__faasm_chain_name,__faasm_await_call_output,__faasm_write_output
 demo        upper           demo/upper.c            wasi  -
+demo        clock_random    demo/clock_random.c     wasi  -
 bench       fib             bench/fib.c             host  __faasm_read_input,__faasm_write_output
 bench       sha256          bench/sha256.c          host  __faasm_read_input,__faasm_write_output
 bad         loop            bad/loop.c              wasi  -

@@ -28,7 +28,7 @@ public final class BenchDirectRunner implements AutoCloseable {
     Watchdog.Guard guard = watchdog.arm(config.timeout());
     CallOutcome o;
     try {
-      o = new GuestCall(module, new CallContext(invocation, config, host, null, guard)).run();
+      o = new GuestCall(module, new CallContext(invocation, System.currentTimeMillis(), config, host, null, guard)).run();
     } finally {
       guard.disarm();
     }

@@ -5,6 +5,7 @@ import java.time.Duration;
 /** The mutable state of one running call, shared by its host functions and its {@link GuestCall}. */
 final class CallContext {
   private final Invocation invocation;
+  private final long clockStartMillis;
   private final RuntimeConfig config;
   private final GuestScheduler.Slot slot;
   private final Watchdog.Guard guard;
@@ -13,9 +14,11 @@ final class CallContext {
   private byte[] writtenOutput;
   private CappedMemory memory;
 
-  CallContext(Invocation invocation, RuntimeConfig config, CallHost host, GuestScheduler.Slot slot,
-      Watchdog.Guard guard) {
+  /** @param startedAtMillis when the call started running: the guest's clock start if the invocation sets none */
+  CallContext(Invocation invocation, long startedAtMillis, RuntimeConfig config, CallHost host,
+      GuestScheduler.Slot slot, Watchdog.Guard guard) {
     this.invocation = invocation;
+    this.clockStartMillis = invocation.clockStartMillis() >= 0 ? invocation.clockStartMillis() : startedAtMillis;
     this.config = config;
     this.slot = slot;
     this.guard = guard;
@@ -25,6 +28,11 @@ final class CallContext {
 
   Invocation invocation() {
     return invocation;
+  }
+
+  /** Epoch millis the guest's WASI clock starts at. */
+  long clockStartMillis() {
+    return clockStartMillis;
   }
 
   RuntimeConfig config() {

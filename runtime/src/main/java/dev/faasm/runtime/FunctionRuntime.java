@@ -131,7 +131,7 @@ public final class FunctionRuntime implements AutoCloseable {
     long start = System.nanoTime();
     CallOutcome outcome;
     try {
-      outcome = loadAndRun(invocation, host, slot);
+      outcome = loadAndRun(invocation, startedAtMillis, host, slot);
     } catch (Throwable t) {
       log.warn("call {}/{} failed in the runtime", invocation.user(), invocation.function(), t);
       outcome = failure(FailureKind.INTERNAL, "internal error: " + t);
@@ -140,7 +140,8 @@ public final class FunctionRuntime implements AutoCloseable {
         outcome.error(), outcome.deferredChains(), startedAtMillis, System.nanoTime() - start);
   }
 
-  private CallOutcome loadAndRun(Invocation invocation, CallHost host, GuestScheduler.Slot slot) {
+  private CallOutcome loadAndRun(Invocation invocation, long startedAtMillis, CallHost host,
+      GuestScheduler.Slot slot) {
     LoadedModule module;
     try {
       module = modules.load(invocation.wasm(), invocation.digest());
@@ -149,7 +150,7 @@ public final class FunctionRuntime implements AutoCloseable {
     }
     Watchdog.Guard guard = watchdog.arm(config.timeout());
     try {
-      return new GuestCall(module, new CallContext(invocation, config, host, slot, guard)).run();
+      return new GuestCall(module, new CallContext(invocation, startedAtMillis, config, host, slot, guard)).run();
     } finally {
       guard.disarm();
     }

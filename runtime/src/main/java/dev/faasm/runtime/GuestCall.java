@@ -24,6 +24,8 @@ final class GuestCall {
   private final LoadedModule module;
   private final CallContext context;
   private OriginalAbi.Layout layout;
+  /** The guest's WASI clock; {@code null} for modules that do not import WASI. */
+  private GuestClock clock;
 
   GuestCall(LoadedModule module, CallContext context) {
     this.module = module;
@@ -49,18 +51,24 @@ final class GuestCall {
     }
   }
 
-  /** WASI for modules that import it; none (null) for modules that don't, such as most original-API functions. */
+  /**
+   * WASI for modules that import it; none (null) for modules that don't, such as most original-API functions. Its
+   * clock and random bytes come from the invocation's replay inputs ({@link GuestClock}, {@link GuestRandom}).
+   */
   private WasiPreview1 wasi(Invocation invocation) {
     if (!module.importsWasi()) {
       return null;
     }
     CallStreams streams = context.streams();
+    clock = new GuestClock(context.clockStartMillis());
     WasiOptions options =
         WasiOptions.builder()
             .withStdin(new ByteArrayInputStream(invocation.input()))
             .withStdout(streams.stdout())
             .withStderr(streams.stderr())
             .withArguments(List.of(invocation.function()))
+            .withClock(clock.asClock())
+            .withRandom(new GuestRandom(invocation.seed()))
             .build();
     return WasiPreview1.builder().withLogger(WASI_LOGGER).withOptions(options).build();
   }
@@ -68,7 +76,11 @@ final class GuestCall {
   private Instance instantiate(WasiPreview1 wasi) {
     ImportValues.Builder imports = ImportValues.builder();
     if (wasi != null) {
-      imports.addFunction(wasi.toHostFunctions());
+      HostFunction[] functions = wasi.toHostFunctions();
+      for (int i = 0; i < functions.length; i++) {
+        functions[i] = clock.replace(functions[i]);
+      }
+      imports.addFunction(functions);
     }
     imports.addFunction(new FaasmHostFunctions(context).forImportsOf(module.module()).toArray(HostFunction[]::new));
     return Instance.builder(module.module())
