@@ -34,7 +34,8 @@ final class DevCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Files.createDirectories(funcRoot);
     EmbeddedKafka kafka = EmbeddedKafka.start(funcRoot.resolve("kafka").toAbsolutePath(), kafkaPort);
-    EmbeddedRedis redis = EmbeddedRedis.start(redisPort);
+    // Supervised: if redis-server dies, a new (empty) one starts on the same port and the clients reconnect.
+    EmbeddedRedis redis = EmbeddedRedis.start(redisPort).supervise();
     CommonOptions common = new CommonOptions();
     picocli.CommandLine.populateCommand(common);
     common.kafka = kafka.bootstrapServers();

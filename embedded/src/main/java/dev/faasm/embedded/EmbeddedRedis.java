@@ -19,8 +19,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * <p>On POSIX systems the server runs under a small {@code sh} guard that stops it when this JVM's end of its standard
  * input closes, so even a JVM killed with SIGKILL does not leave a server behind. {@link #close()} (also run by a
  * shutdown hook) stops it and deletes its working directory.
+ *
+ * <p>{@link #supervise()} adds a watchdog thread that starts a new, empty server on the same port whenever the running
+ * one dies (a crash, {@code kill -9}); {@link #close()} stops the watchdog before the server, so nothing restarts it
+ * afterwards.
  */
 public final class EmbeddedRedis implements AutoCloseable {
   /** System property naming a {@code redis-server} binary to use instead of searching for one. */
@@ -44,6 +50,8 @@ public final class EmbeddedRedis implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
   private static final int START_ATTEMPTS = 3;
+  private static final Duration RESTART_BACKOFF_MIN = Duration.ofMillis(200);
+  private static final Duration RESTART_BACKOFF_MAX = Duration.ofSeconds(10);
 
   /**
    * Runs {@code "$0" "$@"} (the server) in the background and stops it when standard input reaches end of file, which
@@ -69,20 +77,23 @@ public final class EmbeddedRedis implements AutoCloseable {
 
   private static Path extractedBinary;
 
-  private final Process process;
   private final Path binary;
-  private final Path workDir;
   private final int port;
-  private final String version;
   private final Thread shutdownHook;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Guards replacing {@link #server} (the watchdog) against stopping it ({@link #stop()}). */
+  private final Object lifecycle = new Object();
+  private final AtomicInteger restarts = new AtomicInteger();
+  private volatile Server server;
+  private volatile Thread watchdog;
 
-  private EmbeddedRedis(Process process, Path binary, Path workDir, int port, String version) {
-    this.process = process;
+  /** One run of redis-server: the process the JVM started (the guard, or the server itself), the server, its dir. */
+  private record Server(Process process, ProcessHandle redis, Path workDir, String version) {}
+
+  private EmbeddedRedis(Server server, Path binary, int port) {
+    this.server = server;
     this.binary = binary;
-    this.workDir = workDir;
     this.port = port;
-    this.version = version;
     this.shutdownHook = new Thread(this::stop, "embedded-redis-" + port + "-shutdown");
   }
 
@@ -104,11 +115,11 @@ public final class EmbeddedRedis implements AutoCloseable {
     for (int attempt = 1; attempt <= (port == 0 ? START_ATTEMPTS : 1); attempt++) {
       int chosen = port == 0 ? Ports.free() : port;
       try {
-        EmbeddedRedis redis = launch(binary, chosen);
+        EmbeddedRedis redis = new EmbeddedRedis(launch(binary, chosen), binary, chosen);
         Runtime.getRuntime().addShutdownHook(redis.shutdownHook);
         log.info(
             "embedded redis-server {} ({}) up at {} in {} ms",
-            redis.version, binary, redis.url(), (System.nanoTime() - began) / 1_000_000);
+            redis.version(), binary, redis.url(), (System.nanoTime() - began) / 1_000_000);
         return redis;
       } catch (EmbeddedException e) {
         last = e;
@@ -120,7 +131,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     throw last;
   }
 
-  private static EmbeddedRedis launch(Path binary, int port) {
+  private static Server launch(Path binary, int port) {
     Path workDir;
     try {
       workDir = Files.createTempDirectory("faasm-redis-");
@@ -158,8 +169,11 @@ public final class EmbeddedRedis implements AutoCloseable {
       throw new EmbeddedException("cannot run " + binary + ": " + e.getMessage(), e);
     }
     try {
-      String version = awaitReady(process, port, logFile);
-      return new EmbeddedRedis(process, binary, workDir, port, version);
+      Map<String, String> info = awaitReady(process, port, logFile);
+      long pid = Long.parseLong(info.get("process_id"));
+      ProcessHandle redis =
+          pid == process.pid() ? process.toHandle() : ProcessHandle.of(pid).orElse(process.toHandle());
+      return new Server(process, redis, workDir, info.getOrDefault("redis_version", "unknown"));
     } catch (RuntimeException e) {
       terminate(process);
       deleteTree(workDir);
@@ -167,8 +181,8 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
   }
 
-  /** Waits until the server answers PING and checks that it is the process just started; returns its version. */
-  private static String awaitReady(Process process, int port, Path logFile) {
+  /** Waits until the server answers PING and checks that it is the process just started; returns its INFO server. */
+  private static Map<String, String> awaitReady(Process process, int port, Path logFile) {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     Exception lastError = null;
     while (System.nanoTime() < deadline) {
@@ -196,7 +210,7 @@ public final class EmbeddedRedis implements AutoCloseable {
           throw new EmbeddedException(
               "another redis-server (pid " + pid + ") answers on port " + port + ": Address already in use");
         }
-        return info.getOrDefault("redis_version", "unknown");
+        return info;
       } catch (IOException | NumberFormatException e) {
         lastError = e;
       }
@@ -326,7 +340,7 @@ public final class EmbeddedRedis implements AutoCloseable {
 
   /** The server's {@code redis_version}. */
   public String version() {
-    return version;
+    return server.version();
   }
 
   /** The binary that runs. */
@@ -336,12 +350,116 @@ public final class EmbeddedRedis implements AutoCloseable {
 
   /** The server's working directory (its log); removed when the server stops. */
   Path workDir() {
-    return workDir;
+    return server.workDir();
+  }
+
+  /** The redis-server process running now (for tests that kill it). */
+  ProcessHandle serverProcess() {
+    return server.redis();
   }
 
   /** Whether the server process is still running. */
   public boolean isRunning() {
-    return process.isAlive();
+    return server.process().isAlive();
+  }
+
+  /**
+   * Starts a watchdog that notices when the server dies (crash, {@code kill -9}) and starts a new, empty one on the
+   * same port, logging one line for the death and one for the restart; idempotent. {@link #close()} stops it.
+   *
+   * @return this
+   */
+  public EmbeddedRedis supervise() {
+    synchronized (lifecycle) {
+      if (closed.get()) {
+        throw new IllegalStateException("embedded redis-server at " + url() + " is closed");
+      }
+      if (watchdog == null) {
+        Thread t = new Thread(this::watch, "embedded-redis-" + port + "-watchdog");
+        t.setDaemon(true);
+        watchdog = t;
+        t.start();
+      }
+    }
+    return this;
+  }
+
+  /** How many times the watchdog has started a new server after the previous one died. */
+  public int restarts() {
+    return restarts.get();
+  }
+
+  /** Whether the watchdog thread is running. */
+  boolean isSupervised() {
+    Thread t = watchdog;
+    return t != null && t.isAlive();
+  }
+
+  /** The watchdog: waits for the current server's process to exit and, unless closed, replaces it. */
+  private void watch() {
+    while (!closed.get()) {
+      Server dead = server;
+      try {
+        dead.process().onExit().get();
+      } catch (InterruptedException e) {
+        continue; // close() interrupts; the loop condition decides
+      } catch (ExecutionException e) {
+        log.error("cannot watch redis-server at {}; it will not be restarted", url(), e);
+        return;
+      }
+      if (closed.get()) {
+        return;
+      }
+      log.warn(
+          "embedded redis-server at {} (pid {}) died with exit status {}; restarting it empty",
+          url(), dead.redis().pid(), dead.process().exitValue());
+      if (log.isDebugEnabled()) {
+        log.debug("last lines of its log: {}", tail(dead.workDir().resolve("redis.log")));
+      }
+      // Without the guard (or if only the guard died) make sure the old server does not hold the port.
+      if (dead.redis().isAlive()) {
+        dead.redis().destroyForcibly();
+      }
+      terminate(dead.process());
+      deleteTree(dead.workDir());
+      restart();
+    }
+  }
+
+  /** Starts a new server on the same port, retrying with a bounded backoff until it runs or this is closed. */
+  private void restart() {
+    long began = System.nanoTime();
+    long backoff = RESTART_BACKOFF_MIN.toMillis();
+    for (int attempt = 1; !closed.get(); attempt++) {
+      synchronized (lifecycle) {
+        if (closed.get()) {
+          return;
+        }
+        try {
+          server = launch(binary, port);
+          restarts.incrementAndGet();
+          log.info(
+              "embedded redis-server at {} restarted (pid {}) in {} ms",
+              url(), server.redis().pid(), (System.nanoTime() - began) / 1_000_000);
+          return;
+        } catch (EmbeddedException e) {
+          if (closed.get()) {
+            return;
+          }
+          if (attempt == 1) {
+            log.warn("cannot restart redis-server at {} ({}); retrying", url(), e.getMessage());
+          } else {
+            log.debug("cannot restart redis-server at {} (attempt {})", url(), attempt, e);
+          }
+        }
+      }
+      try {
+        Thread.sleep(backoff);
+      } catch (InterruptedException e) {
+        return; // only close() interrupts the watchdog
+      }
+      backoff = Math.min(backoff * 2, RESTART_BACKOFF_MAX.toMillis());
+    }
   }
 
   /** Stops the server (SIGTERM, then SIGKILL after 10 s) and deletes its working directory; later calls do nothing. */
@@ -360,9 +478,29 @@ public final class EmbeddedRedis implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    terminate(process);
-    deleteTree(workDir);
+    Thread t = watchdog;
+    boolean interrupted = false;
+    if (t != null && t != Thread.currentThread()) {
+      // A restart in progress gives up when interrupted; wait for it so no server starts after this returns.
+      t.interrupt();
+      try {
+        t.join(READY_TIMEOUT.toMillis() + STOP_TIMEOUT.toMillis());
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    synchronized (lifecycle) {
+      Server s = server;
+      terminate(s.process());
+      if (s.redis().isAlive()) {
+        s.redis().destroyForcibly();
+      }
+      deleteTree(s.workDir());
+    }
     log.info("embedded redis-server at {} stopped", url());
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void terminate(Process process) {
@@ -401,6 +539,6 @@ public final class EmbeddedRedis implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "EmbeddedRedis[" + url() + ", " + binary + " " + version + "]";
+    return "EmbeddedRedis[" + url() + ", " + binary + " " + version() + "]";
   }
 }

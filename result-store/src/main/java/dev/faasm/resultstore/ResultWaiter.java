@@ -68,6 +68,11 @@ public final class ResultWaiter implements AutoCloseable {
   private volatile Connection connection;
   private volatile Exception lastError;
   private volatile boolean lookupsFailing;
+  /** Why the health check dropped the connection, for the one warning about the drop; null if it did not. */
+  private volatile String dropReason;
+  // Subscriber thread only (subscribeLoop and the PubSub callbacks it runs): the unsubscribed spell being logged.
+  private long unsubscribedSinceNanos = -1;
+  private int failedSubscribes;
 
   public ResultWaiter(ResultStore store, String channel) {
     this.store = Objects.requireNonNull(store, "store");
@@ -211,9 +216,12 @@ public final class ResultWaiter implements AutoCloseable {
 
   // ---- subscriber thread ----
 
+  /**
+   * Subscribes and, whenever the subscription drops, subscribes again with a bounded exponential backoff. Logs one
+   * warning when a spell without a subscription begins, DEBUG per failed retry, one INFO when subscribed again.
+   */
   private void subscribeLoop() {
     long backoff = INITIAL_BACKOFF_MS;
-    boolean outageLogged = false;
     while (!closed.get()) {
       Connection c = null;
       try {
@@ -226,16 +234,21 @@ public final class ResultWaiter implements AutoCloseable {
         lastError = e;
         if (c != null && c.subscribedOnce) {
           backoff = INITIAL_BACKOFF_MS;
-          outageLogged = false;
         }
         if (closed.get()) {
           break;
-        } else if (!outageLogged) {
-          log.warn("result waiter on {} is not subscribed ({}); reconnecting", channel, e.getMessage());
-          outageLogged = true;
-        } else {
-          log.debug("result waiter on {} still cannot subscribe", channel, e);
         }
+        failedSubscribes++;
+        if (unsubscribedSinceNanos < 0) {
+          unsubscribedSinceNanos = System.nanoTime();
+          String reason = dropReason != null ? dropReason : e.getMessage();
+          log.warn(
+              "result waiter on {} is not subscribed at {} ({}); retrying quietly until it is",
+              channel, store.config().safeUrl(), reason);
+        } else {
+          log.debug("result waiter on {} still cannot subscribe (attempt {})", channel, failedSubscribes, e);
+        }
+        dropReason = null;
       } finally {
         connection = null;
         if (c != null) {
@@ -299,14 +312,17 @@ public final class ResultWaiter implements AutoCloseable {
     private final class PubSub extends BinaryJedisPubSub {
       @Override
       public void onSubscribe(byte[] subscribedChannel, int subscribedChannels) {
-        boolean reconnect = firstSubscription.isDone();
         subscribedOnce = true;
         lastPongNanos = System.nanoTime();
-        if (reconnect) {
-          log.info("result waiter on {} subscribed again; re-checking {} pending calls", channel, waiting.size());
+        if (unsubscribedSinceNanos >= 0) {
+          log.info(
+              "result waiter on {} subscribed again after {} ms and {} failed attempts; re-checking {} pending calls",
+              channel, (lastPongNanos - unsubscribedSinceNanos) / 1_000_000, failedSubscribes, waiting.size());
         } else {
           log.debug("result waiter subscribed to {}", channel);
         }
+        unsubscribedSinceNanos = -1;
+        failedSubscribes = 0;
         firstSubscription.complete(null);
         // Results stored while we were not subscribed were published to nobody: look every pending call up.
         execute(() -> waiting.keySet().forEach(ResultWaiter.this::lookUp));
@@ -374,8 +390,12 @@ public final class ResultWaiter implements AutoCloseable {
       found = store.encodedResults(ids);
     } catch (ResultStoreException e) {
       if (!lookupsFailing) {
-        log.warn("cannot look up pending results for {}; retrying every {} ms", channel, LOOKUP_RETRY.toMillis(), e);
         lookupsFailing = true;
+        log.warn(
+            "cannot look up pending results for {} ({}); retrying every {} ms",
+            channel, e.getMessage(), LOOKUP_RETRY.toMillis());
+      } else {
+        log.debug("looking up {} pending results for {} failed again", ids.size(), channel, e);
       }
       schedule(() -> ids.forEach(this::lookUp), LOOKUP_RETRY);
       return;
@@ -451,7 +471,8 @@ public final class ResultWaiter implements AutoCloseable {
       return;
     }
     if (c.lastPingNanos != 0 && c.lastPongNanos < c.lastPingNanos) {
-      log.warn("result waiter on {} got no pong within {} s; reconnecting", channel, HEALTH_CHECK_INTERVAL.toSeconds());
+      // The subscriber thread logs the drop, with this reason, once.
+      dropReason = "no pong within " + HEALTH_CHECK_INTERVAL.toSeconds() + " s";
       c.drop();
       return;
     }
