@@ -1,6 +1,6 @@
 package dev.faasm.bench;
 
-import dev.faasm.protocol.KafkaSettings;
+import dev.faasm.registry.KafkaSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.faasm.cli;
 
-import dev.faasm.protocol.KafkaSettings;
-import dev.faasm.protocol.Topics;
+import dev.faasm.registry.KafkaSettings;
+import dev.faasm.registry.Topics;
 import dev.faasm.resultstore.ResultStoreConfig;
 import dev.faasm.runtime.RuntimeConfig;
 import java.nio.file.Path;

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * {@code GET /calls/<id>} (the call as JSON, see {@link CallJson}), {@code GET /calls/<id>/output} (the raw output)
  * and {@code GET /calls/<id>/logs} (captured stdout and stderr as text). Unknown calls are 404; output and logs of a
- * call that has not finished are 409. The Redis look-ups run on a worker thread.
+ * call that has not finished are 409. The Redis look-ups run on a worker thread. While the result store is being
+ * rebuilt from the results topic (after Redis lost its data) a miss is 503 with {@code Retry-After}, not a false 404.
  */
 final class CallQueries {
   private final ResultStore store;
@@ -42,6 +43,12 @@ final class CallQueries {
     }
     Optional<CallStatus> status = store.status(id);
     if (status.isEmpty()) {
+      if (!store.complete()) {
+        // Redis lost its data and is being refilled from the results topic: the answer may be on its way back.
+        throw new EdgeException(503, "the result store is being rebuilt from the results topic; retry shortly")
+            .with("callId", id)
+            .header("Retry-After", "1");
+      }
       throw EdgeException.notFound("call " + id + " not found").with("callId", id);
     }
     if (target.part() == Target.CallInfo.Part.STATUS) {

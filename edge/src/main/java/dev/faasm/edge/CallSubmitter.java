@@ -4,14 +4,13 @@ import dev.faasm.protocol.Call;
 import dev.faasm.protocol.CallResult;
 import dev.faasm.protocol.CallState;
 import dev.faasm.protocol.CallStatus;
-import dev.faasm.protocol.Codec;
-import dev.faasm.protocol.Topics;
+import dev.faasm.registry.CallRecords;
+import dev.faasm.registry.Topics;
 import dev.faasm.resultstore.ResultStore;
 import dev.faasm.resultstore.ResultWaiter;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +49,7 @@ final class CallSubmitter {
    */
   void send(Call call, Consumer<Throwable> done) {
     try {
-      producer.send(
-          new ProducerRecord<>(topics.calls(), call.callId(), Codec.encode(call)), (md, error) -> done.accept(error));
+      producer.send(CallRecords.of(topics.calls(), call), (md, error) -> done.accept(error));
     } catch (RuntimeException e) {
       done.accept(e);
     }

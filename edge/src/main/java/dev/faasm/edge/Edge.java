@@ -1,8 +1,8 @@
 package dev.faasm.edge;
 
-import dev.faasm.protocol.FunctionRegistry;
-import dev.faasm.protocol.KafkaSettings;
-import dev.faasm.protocol.Topics;
+import dev.faasm.registry.FunctionRegistry;
+import dev.faasm.registry.KafkaSettings;
+import dev.faasm.registry.Topics;
 import dev.faasm.resultstore.ResultStore;
 import dev.faasm.resultstore.ResultWaiter;
 import dev.faasm.runtime.FunctionRuntime;

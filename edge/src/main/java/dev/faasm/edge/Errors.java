@@ -30,7 +30,7 @@ final class Errors {
       return new EdgeException(400, "invalid module: " + e.getMessage(), e);
     }
     if (t instanceof ResultStoreUnavailableException e) {
-      log.warn("result store unavailable", e);
+      log.debug("result store unavailable", e); // the store itself warns once per outage
       return new EdgeException(503, "result store unavailable: " + e.getMessage(), e);
     }
     if (t instanceof ResultStoreException e) {

@@ -1,7 +1,7 @@
 package dev.faasm.edge;
 
 import dev.faasm.protocol.FunctionMeta;
-import dev.faasm.protocol.FunctionRegistry;
+import dev.faasm.registry.FunctionRegistry;
 import dev.faasm.runtime.FunctionRuntime;
 import dev.faasm.runtime.ModuleInfo;
 import io.undertow.server.HttpServerExchange;

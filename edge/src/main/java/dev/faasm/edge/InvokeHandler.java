@@ -3,7 +3,7 @@ package dev.faasm.edge;
 import dev.faasm.protocol.Call;
 import dev.faasm.protocol.CallIds;
 import dev.faasm.protocol.FunctionMeta;
-import dev.faasm.protocol.FunctionRegistry;
+import dev.faasm.registry.FunctionRegistry;
 import io.undertow.server.HttpServerExchange;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +37,7 @@ final class InvokeHandler {
     Bodies.read(exchange, maxInputBytes, "input", (ex, input) -> {
       Call call = new Call(
           CallIds.random(), target.user(), target.function(), input, !target.async(), clock.millis(), meta.digest(),
-          "", 0, -1, target.async() ? "" : submitter.replyChannel());
+          "", 0, -1, target.async() ? "" : submitter.replyChannel(), CallIds.newSeed());
       Responses.callId(ex, call.callId());
       if (target.async()) {
         Dispatch.toWorker(ex, () -> submitAsync(ex, call));

@@ -1,6 +1,6 @@
 package dev.faasm.edge;
 
-import dev.faasm.protocol.FunctionRegistry;
+import dev.faasm.registry.FunctionRegistry;
 import dev.faasm.resultstore.ResultStore;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.SameThreadExecutor;

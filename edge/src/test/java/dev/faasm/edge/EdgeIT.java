@@ -14,7 +14,7 @@ import dev.faasm.protocol.Call;
 import dev.faasm.protocol.CallIds;
 import dev.faasm.protocol.CallResult;
 import dev.faasm.protocol.CallState;
-import dev.faasm.protocol.KafkaSettings;
+import dev.faasm.registry.KafkaSettings;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;

@@ -8,9 +8,10 @@ import dev.faasm.protocol.CallStatus;
 import dev.faasm.protocol.ChainRequest;
 import dev.faasm.protocol.Codec;
 import dev.faasm.protocol.FunctionMeta;
-import dev.faasm.protocol.FunctionRegistry;
+import dev.faasm.registry.CallRecords;
+import dev.faasm.registry.FunctionRegistry;
 import dev.faasm.protocol.Names;
-import dev.faasm.protocol.Topics;
+import dev.faasm.registry.Topics;
 import dev.faasm.resultstore.ResultStore;
 import dev.faasm.resultstore.ResultWaiter;
 import dev.faasm.runtime.CallOutcome;
@@ -66,6 +67,20 @@ final class CallExecutor implements CallRunner {
     this.config = config;
     this.io = io;
     this.clock = clock;
+  }
+
+  @Override
+  public CompletableFuture<Void> reject(String callId, String replyTo, String reason) {
+    return CompletableFuture.supplyAsync(
+            () -> {
+              long now = now();
+              CallResult failure =
+                  new CallResult(callId, "", "", CallState.FAILED, "UNDECODABLE", -1, null, null, reason, 0, now, now,
+                      List.of());
+              return store(failure, replyTo);
+            },
+            io)
+        .thenCompose(result -> send(topics.results(), callId, Codec.encode(result)));
   }
 
   @Override
@@ -150,9 +165,12 @@ final class CallExecutor implements CallRunner {
     if (log.isTraceEnabled()) {
       log.trace("call {} ready to run {} ms after it was submitted", call.callId(), now() - call.submittedAtMillis());
     }
-    return new Prepared(
-        new Invocation(call.user(), call.function(), call.digest(), wasm, call.input(), call.entryTableIndex()),
-        null);
+    // The guest's clock starts when it starts (recorded as the result's startedAt); its random numbers come from
+    // the call's seed. A replay gives both again.
+    Invocation invocation =
+        new Invocation(call.user(), call.function(), call.digest(), wasm, call.input(), call.entryTableIndex())
+            .withReplayInputs(-1, call.seed().length >= Invocation.MIN_SEED_BYTES ? call.seed() : null);
+    return new Prepared(invocation, null);
   }
 
   private String problemWith(Call call) {
@@ -178,10 +196,14 @@ final class CallExecutor implements CallRunner {
 
   /** Stores the result; if another result was stored first, that one is the call's result. */
   private CallResult store(Call call, CallResult result) {
-    if (store.putResult(result, call.replyTo())) {
+    return store(result, call.replyTo());
+  }
+
+  private CallResult store(CallResult result, String replyTo) {
+    if (store.putResult(result, replyTo)) {
       return result;
     }
-    return store.result(call.callId()).orElse(result);
+    return store.result(result.callId()).orElse(result);
   }
 
   private CallResult toResult(Call call, CallOutcome outcome) {
@@ -197,7 +219,7 @@ final class CallExecutor implements CallRunner {
         outcome.succeeded() ? CallState.SUCCEEDED : CallState.FAILED,
         outcome.succeeded() ? "" : outcome.failure().name(),
         outcome.returnCode(), outcome.output(), outcome.logs(), outcome.error(), call.submittedAtMillis(),
-        outcome.startedAtMillis(), finished, chains);
+        outcome.startedAtMillis(), finished, chains, call.digest());
   }
 
   /**
@@ -219,7 +241,7 @@ final class CallExecutor implements CallRunner {
     int i = 0;
     for (ChainRequest chain : result.deferredChains()) {
       Call child = chainedCall(call, chain, i++);
-      sends.add(send(topics.calls(), child.callId(), Codec.encode(child)));
+      sends.add(send(CallRecords.of(topics.calls(), child)));
     }
     return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
   }
@@ -235,13 +257,17 @@ final class CallExecutor implements CallRunner {
                 : "";
     return new Call(
         CallIds.child(parent.callId(), "then", index), parent.user(), function, chain.input(), false, now(), digest,
-        parent.callId(), parent.depth() + 1, chain.entryTableIndex(), "");
+        parent.callId(), parent.depth() + 1, chain.entryTableIndex(), "", parent.childSeed("then", index));
   }
 
   private CompletableFuture<Void> send(String topic, String key, byte[] value) {
+    return send(new ProducerRecord<>(topic, key, value));
+  }
+
+  private CompletableFuture<Void> send(ProducerRecord<String, byte[]> record) {
     CompletableFuture<Void> acked = new CompletableFuture<>();
     producer.send(
-        new ProducerRecord<>(topic, key, value),
+        record,
         (md, error) -> {
           if (error != null) {
             acked.completeExceptionally(error);

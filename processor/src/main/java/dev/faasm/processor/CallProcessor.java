@@ -3,6 +3,8 @@ package dev.faasm.processor;
 import dev.faasm.protocol.Call;
 import dev.faasm.protocol.Codec;
 import dev.faasm.protocol.ProtocolException;
+import dev.faasm.registry.CallRecords;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -11,11 +13,13 @@ import java.util.LinkedHashSet;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -28,31 +32,49 @@ import org.slf4j.LoggerFactory;
  * <p>Durability: a call's offset is committed only after the call is in the pending store's changelog (Kafka Streams
  * flushes stores before committing offsets), and it leaves the store only after its result and chained calls are
  * durable. A processor killed mid-call therefore loses nothing: the task's new owner restores the store and launches
- * what is left; the runner does not run again a call whose result exists.
+ * what is left; a call whose result is on the results topic (the finished-calls index) is not run again.
+ *
+ * <p>A record that cannot be decoded is never dropped silently: it goes to the dead-letter topic, and the call its key
+ * names gets a stored platform failure (sent to the reply channel in its {@value #REPLY_TO_HEADER} header), so a
+ * waiting caller gets an answer.
  */
 final class CallProcessor implements Processor<String, byte[], Void, Void> {
   private static final Logger log = LoggerFactory.getLogger(CallProcessor.class);
   private static final Duration TICK = Duration.ofMillis(20);
   private static final long RETRY_DELAY_MILLIS = 1_000;
 
+  /** Header of a call record naming its reply channel, readable even when the value is not. */
+  static final String REPLY_TO_HEADER = CallRecords.REPLY_TO_HEADER;
+
   private final String storeName;
+  private final String finishedStoreName;
   private final CallRunner runner;
   private final ProcessorConfig config;
+  private final DeadLetterSink deadLetters;
+  private ProcessorContext<Void, Void> context;
+  private KeyValueStore<String, Long> finishedCalls;
+  private int retriesLogged;
   private final LinkedHashSet<String> toLaunch = new LinkedHashSet<>();
   private final Set<String> inFlight = new HashSet<>();
   private final Queue<KeyValue<String, Throwable>> finished = new ConcurrentLinkedQueue<>();
   private final Queue<KeyValue<String, Long>> retries = new ArrayDeque<>();
   private KeyValueStore<String, byte[]> pending;
 
-  CallProcessor(String storeName, CallRunner runner, ProcessorConfig config) {
+  CallProcessor(
+      String storeName, String finishedStoreName, CallRunner runner, ProcessorConfig config,
+      DeadLetterSink deadLetters) {
     this.storeName = storeName;
+    this.finishedStoreName = finishedStoreName;
     this.runner = runner;
     this.config = config;
+    this.deadLetters = deadLetters;
   }
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
+    this.context = context;
     pending = context.getStateStore(storeName);
+    finishedCalls = context.getStateStore(finishedStoreName);
     try (KeyValueIterator<String, byte[]> it = pending.all()) {
       while (it.hasNext()) {
         toLaunch.add(it.next().key);
@@ -71,7 +93,7 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
     try {
       call = Codec.decodeCall(record.value());
     } catch (ProtocolException e) {
-      log.warn("skipping undecodable record with key {}", record.key(), e);
+      reject(record, e.getMessage());
       return;
     }
     if (log.isTraceEnabled()) {
@@ -85,16 +107,47 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
     launchWhatFits();
   }
 
+  private void reject(Record<String, byte[]> record, String reason) {
+    RecordMetadata md = context.recordMetadata().orElse(null);
+    deadLetters.send(md == null ? "" : md.topic(), md == null ? -1 : md.partition(), md == null ? -1 : md.offset(),
+        record.key(), record.value(), reason);
+    if (record.key() == null || record.key().isEmpty()) {
+      return;
+    }
+    Header replyTo = record.headers().lastHeader(REPLY_TO_HEADER);
+    String channel = replyTo == null ? "" : new String(replyTo.value(), StandardCharsets.UTF_8);
+    runner.reject(record.key(), channel, "undecodable call record: " + reason)
+        .whenComplete((v, error) -> {
+          if (error != null) {
+            log.error("cannot store the failure of undecodable call {}", record.key(), error);
+          }
+        });
+  }
+
   private void tick(long now) {
     KeyValue<String, Throwable> done;
+    int failedNow = 0;
+    Throwable example = null;
     while ((done = finished.poll()) != null) {
       inFlight.remove(done.key);
       if (done.value == null) {
         pending.delete(done.key);
       } else {
-        log.warn("call {} could not be completed; retrying", done.key, done.value);
+        failedNow++;
+        example = done.value;
         retries.add(KeyValue.pair(done.key, now + RETRY_DELAY_MILLIS));
       }
+    }
+    if (failedNow > 0) {
+      // One line per tick, not a stack trace per call: during an outage every pending call fails the same way.
+      if (retriesLogged++ == 0) {
+        log.warn("{} calls could not be completed; retrying them every {} ms", failedNow, RETRY_DELAY_MILLIS, example);
+      } else {
+        log.debug("{} calls could not be completed ({}); retrying", failedNow, example.toString());
+      }
+    } else if (retries.isEmpty() && retriesLogged > 0) {
+      log.info("pending calls complete again after {} failed attempts", retriesLogged);
+      retriesLogged = 0;
     }
     while (!retries.isEmpty() && retries.peek().value <= now) {
       toLaunch.add(retries.poll().key);
@@ -111,6 +164,12 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
       next.remove();
       byte[] value = pending.get(id);
       if (value == null || inFlight.contains(id)) {
+        continue;
+      }
+      if (finishedCalls.get(id) != null) {
+        // Its result is on the log already (a re-delivery after a crash): never run a call twice.
+        log.debug("call {} already has a result; not running it again", id);
+        pending.delete(id);
         continue;
       }
       inFlight.add(id);

@@ -10,6 +10,12 @@ import java.util.concurrent.CompletableFuture;
 public interface CallRunner {
   CompletableFuture<Void> run(Call call);
 
+  /**
+   * Stores a platform failure for a call whose record could not be read, and sends it to {@code replyTo} (may be
+   * empty), so its caller gets an answer.
+   */
+  CompletableFuture<Void> reject(String callId, String replyTo, String reason);
+
   /** Work accepted but waiting for a guest slot: the Streams side launches no more while this is high. */
   int backlog();
 }

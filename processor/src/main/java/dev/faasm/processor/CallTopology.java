@@ -1,6 +1,6 @@
 package dev.faasm.processor;
 
-import dev.faasm.protocol.Topics;
+import dev.faasm.registry.Topics;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -10,20 +10,43 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
-/** The processor's topology: calls topic → pending-call store → {@link CallRunner}. */
+/**
+ * The processor's topology, one sub-topology over two co-partitioned topics (same key, same partition count):
+ *
+ * <ul>
+ *   <li>calls topic → {@link CallProcessor}: the changelogged pending-call store, launched on the {@link CallRunner};
+ *   <li>results topic → {@link ResultIndexer}: the finished-calls index, so a re-delivered call whose result is on the
+ *       log is never run again, whatever the result store (Redis) remembers.
+ * </ul>
+ */
 public final class CallTopology {
   public static final String PENDING_STORE = "pending-calls";
+  public static final String FINISHED_STORE = "finished-calls";
 
   private CallTopology() {}
 
-  public static void build(StreamsBuilder builder, Topics topics, CallRunner runner, ProcessorConfig config) {
-    StoreBuilder<KeyValueStore<String, byte[]>> store =
+  public static void build(
+      StreamsBuilder builder, Topics topics, CallRunner runner, ProcessorConfig config, DeadLetterSink deadLetters) {
+    StoreBuilder<KeyValueStore<String, byte[]>> pending =
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(), Serdes.ByteArray())
             .withLoggingEnabled(
                 Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Topics.MAX_CALL_MESSAGE_BYTES)));
-    builder.addStateStore(store);
+    // The index holds a few bytes per call; its changelog forgets calls as the results topic does.
+    String retention = Long.toString(topics.retention().results().toMillis());
+    StoreBuilder<KeyValueStore<String, Long>> finished =
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FINISHED_STORE), Serdes.String(), Serdes.Long())
+            .withLoggingEnabled(
+                Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG, retention));
+    builder.addStateStore(pending);
+    builder.addStateStore(finished);
     builder.stream(topics.calls(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
-        .process(() -> new CallProcessor(PENDING_STORE, runner, config), PENDING_STORE);
+        .process(() -> new CallProcessor(PENDING_STORE, FINISHED_STORE, runner, config, deadLetters),
+            PENDING_STORE, FINISHED_STORE);
+    builder.stream(topics.results(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
+        .process(() -> new ResultIndexer(FINISHED_STORE, topics.retention().results(), deadLetters), FINISHED_STORE);
   }
 }

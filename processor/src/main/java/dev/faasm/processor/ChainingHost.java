@@ -3,11 +3,11 @@ package dev.faasm.processor;
 import dev.faasm.protocol.Call;
 import dev.faasm.protocol.CallIds;
 import dev.faasm.protocol.CallResult;
-import dev.faasm.protocol.Codec;
 import dev.faasm.protocol.FunctionMeta;
-import dev.faasm.protocol.FunctionRegistry;
+import dev.faasm.registry.CallRecords;
+import dev.faasm.registry.FunctionRegistry;
 import dev.faasm.protocol.Names;
-import dev.faasm.protocol.Topics;
+import dev.faasm.registry.Topics;
 import dev.faasm.resultstore.ResultWaiter;
 import dev.faasm.runtime.CallHost;
 import dev.faasm.runtime.CallHostException;
@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The runtime's window on the platform for one running call: awaitable chained calls go to the calls topic at once
@@ -80,14 +79,15 @@ final class ChainingHost implements CallHost {
               .orElseThrow(
                   () -> new CallHostException("chained call to unknown function " + parent.user() + "/" + function));
     }
-    String id = CallIds.child(parent.callId(), "now", dispatched.getAndIncrement());
+    int index = dispatched.getAndIncrement();
+    String id = CallIds.child(parent.callId(), "now", index);
     Call child =
         new Call(
             id, parent.user(), target, input, false, clock.millis(), digest, parent.callId(), parent.depth() + 1,
-            entryTableIndex, waiter.channel());
+            entryTableIndex, waiter.channel(), parent.childSeed("now", index));
     try {
       producer
-          .send(new ProducerRecord<>(topics.calls(), id, Codec.encode(child)))
+          .send(CallRecords.of(topics.calls(), child))
           .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param commitInterval Kafka Streams commit interval: bounds how long an accepted call sits in memory only
  * @param moduleWait how long a call waits for its module to arrive from the modules topic
  * @param stateDir Kafka Streams state directory (the pending-call store)
+ * @param moduleCollectInterval how often unreferenced module versions are looked for and deleted
  */
 public record ProcessorConfig(
     String applicationId,
@@ -26,7 +27,8 @@ public record ProcessorConfig(
     int maxQueuedGuests,
     Duration commitInterval,
     Duration moduleWait,
-    Path stateDir) {
+    Path stateDir,
+    Duration moduleCollectInterval) {
 
   public ProcessorConfig {
     Objects.requireNonNull(applicationId, "applicationId");
@@ -34,6 +36,7 @@ public record ProcessorConfig(
     Objects.requireNonNull(commitInterval, "commitInterval");
     Objects.requireNonNull(moduleWait, "moduleWait");
     Objects.requireNonNull(stateDir, "stateDir");
+    Objects.requireNonNull(moduleCollectInterval, "moduleCollectInterval");
     if (streamThreads < 1 || maxChainDepth < 0 || maxInFlight < 1 || maxQueuedGuests < 1) {
       throw new IllegalArgumentException("processor limits must be positive");
     }
@@ -43,24 +46,24 @@ public record ProcessorConfig(
     int cpus = Runtime.getRuntime().availableProcessors();
     return new ProcessorConfig(
         "faasm-processor", instanceId, 1, 16, 10_000, 2 * cpus, Duration.ofMillis(100), Duration.ofSeconds(30),
-        stateDir);
+        stateDir, Duration.ofMinutes(10));
   }
 
   public ProcessorConfig withApplicationId(String id) {
     return new ProcessorConfig(
         id, instanceId, streamThreads, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval, moduleWait,
-        stateDir);
+        stateDir, moduleCollectInterval);
   }
 
   public ProcessorConfig withStreamThreads(int n) {
     return new ProcessorConfig(
         applicationId, instanceId, n, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval, moduleWait,
-        stateDir);
+        stateDir, moduleCollectInterval);
   }
 
   public ProcessorConfig withMaxChainDepth(int depth) {
     return new ProcessorConfig(
         applicationId, instanceId, streamThreads, depth, maxInFlight, maxQueuedGuests, commitInterval, moduleWait,
-        stateDir);
+        stateDir, moduleCollectInterval);
   }
 }

@@ -1,8 +1,9 @@
 package dev.faasm.processor;
 
-import dev.faasm.protocol.FunctionRegistry;
-import dev.faasm.protocol.KafkaSettings;
-import dev.faasm.protocol.Topics;
+import dev.faasm.registry.DeadLetters;
+import dev.faasm.registry.FunctionRegistry;
+import dev.faasm.registry.KafkaSettings;
+import dev.faasm.registry.Topics;
 import dev.faasm.resultstore.ResultStore;
 import dev.faasm.resultstore.ResultWaiter;
 import dev.faasm.runtime.FunctionRuntime;
@@ -13,6 +14,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -41,6 +43,8 @@ public final class ProcessorService implements AutoCloseable {
   private ResultWaiter waiter;
   private KafkaProducer<String, byte[]> producer;
   private ExecutorService io;
+  private ScheduledExecutorService housekeeping;
+  private ResultCacheRebuilder rebuilder;
   private KafkaStreams streams;
   private boolean closed;
 
@@ -74,8 +78,10 @@ public final class ProcessorService implements AutoCloseable {
             });
     CallExecutor executor =
         new CallExecutor(runtime, registry, store, waiter, producer, topics, config, io, Clock.systemUTC());
+    DeadLetters deadLetters =
+        new DeadLetters(producer, topics.deadLetters(), "processor-" + config.instanceId(), Clock.systemUTC());
     StreamsBuilder builder = new StreamsBuilder();
-    CallTopology.build(builder, topics, executor, config);
+    CallTopology.build(builder, topics, executor, config, deadLetters::send);
     streams = new KafkaStreams(builder.build(), streamsProperties());
     streams.setStateListener(
         (now, before) -> {
@@ -93,7 +99,35 @@ public final class ProcessorService implements AutoCloseable {
               .REPLACE_THREAD;
         });
     streams.start();
+    startHousekeeping();
     return this;
+  }
+
+  /** Result-store rebuilds (checked every second) and module collection, each on its own schedule. */
+  private void startHousekeeping() {
+    housekeeping =
+        Executors.newScheduledThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "faasm-processor-housekeeping");
+              t.setDaemon(true);
+              return t;
+            });
+    rebuilder =
+        new ResultCacheRebuilder(store, kafka, topics, "faasm-processor-" + config.instanceId(), Clock.systemUTC());
+    housekeeping.scheduleWithFixedDelay(rebuilder::check, 0, 1, TimeUnit.SECONDS);
+    long every = config.moduleCollectInterval().toMillis();
+    housekeeping.scheduleWithFixedDelay(this::collectModules, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private void collectModules() {
+    try {
+      registry.collectModules();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.warn("module collection failed; trying again in {}", config.moduleCollectInterval(), e);
+    }
   }
 
   /** Completes when Kafka Streams first reaches RUNNING. */
@@ -134,6 +168,9 @@ public final class ProcessorService implements AutoCloseable {
       return;
     }
     closed = true;
+    if (housekeeping != null) {
+      housekeeping.shutdownNow();
+    }
     if (streams != null) {
       streams.close(Duration.ofSeconds(30));
     }

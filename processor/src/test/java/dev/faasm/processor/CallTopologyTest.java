@@ -3,10 +3,13 @@ package dev.faasm.processor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faasm.protocol.Call;
+import dev.faasm.protocol.CallResult;
+import dev.faasm.protocol.CallState;
 import dev.faasm.protocol.Codec;
-import dev.faasm.protocol.Topics;
+import dev.faasm.registry.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +33,7 @@ class CallTopologyTest {
   private final RecordingRunner runner = new RecordingRunner();
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> calls;
+  private TestInputTopic<String, byte[]> results;
   private KeyValueStore<String, byte[]> pending;
 
   /** Stands in for the guest side: records launches and lets the test finish them. */
@@ -46,24 +50,36 @@ class CallTopologyTest {
       return f;
     }
 
+    final List<String> rejected = new ArrayList<>();
+
+    @Override
+    public CompletableFuture<Void> reject(String callId, String replyTo, String reason) {
+      rejected.add(callId + " " + replyTo + " " + reason);
+      return CompletableFuture.completedFuture(null);
+    }
+
     @Override
     public int backlog() {
       return backlog;
     }
   }
 
+  private final List<String> deadLetters = new ArrayList<>();
+
   @BeforeEach
   void setUp() throws Exception {
     Path state = Files.createTempDirectory("topology-test");
     ProcessorConfig config = ProcessorConfig.defaults("test", state);
     StreamsBuilder builder = new StreamsBuilder();
-    CallTopology.build(builder, topics, runner, config);
+    CallTopology.build(builder, topics, runner, config,
+        (topic, partition, offset, key, value, reason) -> deadLetters.add(topic + " " + key + " " + reason));
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
     driver = new TopologyTestDriver(builder.build(), props);
     calls = driver.createInputTopic(topics.calls(), new StringSerializer(), new ByteArraySerializer());
+    results = driver.createInputTopic(topics.results(), new StringSerializer(), new ByteArraySerializer());
     pending = driver.getKeyValueStore(CallTopology.PENDING_STORE);
   }
 
@@ -132,10 +148,50 @@ class CallTopologyTest {
   }
 
   @Test
-  void corruptRecordIsSkippedAndLaterCallsStillRun() {
-    calls.pipeInput("junk", new byte[] {1, 2, 3});
+  void undecodableCallIsDeadLetteredAndAnsweredAndLaterCallsStillRun() {
+    org.apache.kafka.common.header.internals.RecordHeaders headers =
+        new org.apache.kafka.common.header.internals.RecordHeaders();
+    headers.add("faasm-reply-to", "faasm:reply:edge-7".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    calls.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("00000000000000aa", new byte[] {(byte) 0xff, 2, 3},
+        headers, java.time.Instant.now()));
     submit(call("0000000000000002"));
     assertEquals(1, runner.launched.size());
-    assertNull(pending.get("junk"));
+    assertNull(pending.get("00000000000000aa"));
+    assertEquals(1, deadLetters.size());
+    assertTrue(deadLetters.get(0).startsWith(topics.calls() + " 00000000000000aa call: undecodable"), deadLetters.get(0));
+    assertEquals(1, runner.rejected.size());
+    assertTrue(runner.rejected.get(0).startsWith("00000000000000aa faasm:reply:edge-7 undecodable call record"),
+        runner.rejected.get(0));
+  }
+
+  @Test
+  void callWhoseResultIsOnTheLogIsNotRunAgain() {
+    CallResult done =
+        new CallResult("0000000000000001", "simon", "echo", CallState.SUCCEEDED, "", 0, null, null, null, 1, 2, 3,
+            List.of());
+    results.pipeInput(done.callId(), Codec.encode(done));
+    submit(call("0000000000000001"));
+    submit(call("0000000000000002"));
+    assertEquals(1, runner.launched.size());
+    assertEquals("0000000000000002", runner.launched.get(0).callId());
+    assertNull(pending.get("0000000000000001"));
+  }
+
+  @Test
+  void firstResultOfACallWinsInTheIndexAndCorruptResultsAreDeadLettered() {
+    KeyValueStore<String, Long> finished = driver.getKeyValueStore(CallTopology.FINISHED_STORE);
+    CallResult first =
+        new CallResult("0000000000000001", "simon", "echo", CallState.SUCCEEDED, "", 0, null, null, null, 1, 2, 3,
+            List.of());
+    CallResult second =
+        new CallResult("0000000000000001", "simon", "echo", CallState.SUCCEEDED, "", 0, null, null, null, 1, 2, 9,
+            List.of());
+    results.pipeInput(first.callId(), Codec.encode(first), 3L);
+    results.pipeInput(second.callId(), Codec.encode(second), 9L);
+    assertEquals(3L, finished.get("0000000000000001"));
+    results.pipeInput("0000000000000005", new byte[] {(byte) 0xff});
+    assertNull(finished.get("0000000000000005"));
+    assertEquals(1, deadLetters.size());
+    assertTrue(deadLetters.get(0).startsWith(topics.results() + " 0000000000000005"), deadLetters.get(0));
   }
 }

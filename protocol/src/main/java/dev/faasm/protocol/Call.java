@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param depth chain depth: 0 for calls from outside, parent depth + 1 for chained calls
  * @param entryTableIndex -1 for the module's entry point, else the table index of a {@code __faasm_chain_ptr} target
  * @param replyTo result-store channel of the process waiting for the result, or empty when nobody waits
+ * @param seed secret per call from which the guest's random numbers derive (so a replay sees the same ones); empty in
+ *     records written before seeds existed
  */
 public record Call(
     String callId,
@@ -28,7 +30,11 @@ public record Call(
     String parentCallId,
     int depth,
     int entryTableIndex,
-    String replyTo) {
+    String replyTo,
+    byte[] seed) {
+
+  /** Bytes of a seed drawn for a new call. */
+  public static final int SEED_BYTES = 32;
 
   public Call {
     Objects.requireNonNull(callId, "callId");
@@ -38,6 +44,35 @@ public record Call(
     Objects.requireNonNull(digest, "digest");
     parentCallId = parentCallId == null ? "" : parentCallId;
     replyTo = replyTo == null ? "" : replyTo;
+    seed = seed == null ? new byte[0] : seed;
+  }
+
+  /** A call without a recorded seed (its guest draws fresh random numbers). */
+  public Call(
+      String callId,
+      String user,
+      String function,
+      byte[] input,
+      boolean sync,
+      long submittedAtMillis,
+      String digest,
+      String parentCallId,
+      int depth,
+      int entryTableIndex,
+      String replyTo) {
+    this(callId, user, function, input, sync, submittedAtMillis, digest, parentCallId, depth, entryTableIndex, replyTo,
+        null);
+  }
+
+  /** The seed of this call's {@code index}-th child of {@code kind}: derived, so a re-run parent gives the same one. */
+  public byte[] childSeed(String kind, int index) {
+    return seed.length == 0 ? CallIds.newSeed() : CallIds.deriveSeed(seed, kind + "/" + index);
+  }
+
+  /** This call sent somewhere else: same record, another reply channel. */
+  public Call withReplyTo(String channel) {
+    return new Call(callId, user, function, input, sync, submittedAtMillis, digest, parentCallId, depth,
+        entryTableIndex, channel, seed);
   }
 
   public String qualifiedName() {

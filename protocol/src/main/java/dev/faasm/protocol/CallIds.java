@@ -32,6 +32,24 @@ public final class CallIds {
     }
   }
 
+  /** A fresh secret seed for a call from outside. */
+  public static byte[] newSeed() {
+    byte[] seed = new byte[Call.SEED_BYTES];
+    RANDOM.nextBytes(seed);
+    return seed;
+  }
+
+  /** HMAC-SHA256(parent seed, label): a child's seed, unguessable without the parent's. */
+  public static byte[] deriveSeed(byte[] parentSeed, String label) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(parentSeed, "HmacSHA256"));
+      return mac.doFinal(label.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
+  }
+
   public static boolean isValid(String id) {
     return id != null && VALID.matcher(id).matches();
   }

@@ -8,6 +8,7 @@ import java.util.Objects;
  *
  * @param failureKind empty on success, else the runtime's failure kind (e.g. {@code TRAP}, {@code TIMEOUT})
  * @param deferredChains chained calls the function asked for; dispatched only when it succeeded
+ * @param digest the module version that ran; empty when the platform failed the call before running it
  */
 public record CallResult(
     String callId,
@@ -22,7 +23,8 @@ public record CallResult(
     long submittedAtMillis,
     long startedAtMillis,
     long finishedAtMillis,
-    List<ChainRequest> deferredChains) {
+    List<ChainRequest> deferredChains,
+    String digest) {
 
   public CallResult {
     Objects.requireNonNull(callId, "callId");
@@ -37,6 +39,26 @@ public record CallResult(
     logs = logs == null ? new byte[0] : logs;
     error = error == null ? "" : error;
     deferredChains = List.copyOf(deferredChains == null ? List.of() : deferredChains);
+    digest = digest == null ? "" : digest;
+  }
+
+  /** A result that does not say which module version ran. */
+  public CallResult(
+      String callId,
+      String user,
+      String function,
+      CallState state,
+      String failureKind,
+      int returnCode,
+      byte[] output,
+      byte[] logs,
+      String error,
+      long submittedAtMillis,
+      long startedAtMillis,
+      long finishedAtMillis,
+      List<ChainRequest> deferredChains) {
+    this(callId, user, function, state, failureKind, returnCode, output, logs, error, submittedAtMillis,
+        startedAtMillis, finishedAtMillis, deferredChains, "");
   }
 
   public boolean succeeded() {

@@ -1,55 +1,12 @@
 package dev.faasm.protocol;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-/** Minimal length-prefixed binary writer and reader used by {@link Codec}. */
+/** The reader of format-1 records ({@link LegacyCodec}): varints and length-prefixed bytes. */
 final class Wire {
   private Wire() {}
-
-  static final class Writer {
-    private final ByteArrayOutputStream out;
-
-    Writer(int sizeHint) {
-      out = new ByteArrayOutputStream(sizeHint);
-    }
-
-    Writer u8(int v) {
-      out.write(v);
-      return this;
-    }
-
-    Writer varint(long v) {
-      long value = v;
-      while ((value & ~0x7FL) != 0) {
-        out.write((int) ((value & 0x7F) | 0x80));
-        value >>>= 7;
-      }
-      out.write((int) value);
-      return this;
-    }
-
-    /** Zig-zag encoded signed integer. */
-    Writer svarint(long v) {
-      return varint((v << 1) ^ (v >> 63));
-    }
-
-    Writer bytes(byte[] b) {
-      varint(b.length);
-      out.write(b, 0, b.length);
-      return this;
-    }
-
-    Writer string(String s) {
-      return bytes(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    byte[] toByteArray() {
-      return out.toByteArray();
-    }
-  }
 
   static final class Reader {
     private final ByteBuffer buf;

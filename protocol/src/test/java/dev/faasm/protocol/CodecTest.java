@@ -62,29 +62,63 @@ class CodecTest {
   }
 
   @Test
-  void truncatedRecordIsRejectedNotMisread() {
+  void recordCutInsideAFieldIsRejectedNotMisread() {
     byte[] full = Codec.encode(CALL);
-    for (int len = 0; len < full.length; len++) {
+    for (int len : new int[] {1, 3, full.length - 1, full.length - 5}) {
       byte[] cut = Arrays.copyOf(full, len);
       assertThrows(ProtocolException.class, () -> Codec.decodeCall(cut), "length " + len);
     }
   }
 
   @Test
-  void wrongTypeAndNewerVersionAreNamed() {
-    byte[] status = Codec.encode(new CallStatus("0123456789abcdef", "u", "f", CallState.QUEUED, 1, 0, ""));
-    assertTrue(assertThrows(ProtocolException.class, () -> Codec.decodeCall(status)).getMessage()
-        .contains("unexpected record type"));
-    byte[] newer = Codec.encode(CALL);
-    newer[1] = 2;
-    assertTrue(assertThrows(ProtocolException.class, () -> Codec.decodeCall(newer)).getMessage()
-        .contains("unsupported format version 2"));
+  void garbageAndMissingIdentityAreNamed() {
+    byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff};
+    assertTrue(assertThrows(ProtocolException.class, () -> Codec.decodeCall(garbage)).getMessage()
+        .startsWith("call: undecodable record"));
+    assertTrue(assertThrows(ProtocolException.class, () -> Codec.decodeResult(new byte[0])).getMessage()
+        .contains("no call id"));
+    assertThrows(ProtocolException.class, () -> Codec.decodeCall(null));
   }
 
   @Test
-  void hugeLengthPrefixIsRejected() {
+  void unknownStateNumberIsRejectedNotGuessed() {
+    byte[] status = Codec.encode(new CallStatus("0123456789abcdef", "u", "f", CallState.QUEUED, 1, 0, ""));
+    byte[] future = dev.faasm.protocol.proto.StatusRecord.newBuilder()
+        .mergeFrom(Codec.parse(status, "status", dev.faasm.protocol.proto.StatusRecord.parser()))
+        .setStateValue(42)
+        .build()
+        .toByteArray();
+    assertTrue(assertThrows(ProtocolException.class, () -> Codec.decodeStatus(future)).getMessage()
+        .contains("unknown call state 42"));
+  }
+
+  @Test
+  void legacyFormatOfANewerVersionIsNotMisread() {
     byte[] bogus = {'C', 1, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f};
     assertThrows(ProtocolException.class, () -> Codec.decodeCall(bogus));
+  }
+
+  @Test
+  void moduleRoundTripsAndBareWasmIsStillRead() {
+    byte[] wasm = {0, 'a', 's', 'm', 1, 0, 0, 0};
+    StoredModule m = new StoredModule("d1", wasm, 42);
+    StoredModule back = Codec.decodeModule("d1", Codec.encode(m));
+    assertEquals("d1", back.digest());
+    assertArrayEquals(wasm, back.wasm());
+    assertEquals(42, back.storedAtMillis());
+    assertArrayEquals(wasm, Codec.decodeModule("d2", wasm).wasm());
+    assertEquals("d2", Codec.decodeModule("d2", wasm).digest());
+    assertThrows(ProtocolException.class, () -> Codec.decodeModule("other", Codec.encode(m)));
+  }
+
+  @Test
+  void seedsRoundTripAndChildSeedsAreDerived() {
+    byte[] seed = CallIds.newSeed();
+    Call c = new Call("0123456789abcdef", "u", "f", new byte[0], false, 0, "d", null, 0, -1, null, seed);
+    assertArrayEquals(seed, Codec.decodeCall(Codec.encode(c)).seed());
+    assertArrayEquals(c.childSeed("then", 0), c.childSeed("then", 0));
+    assertFalse(Arrays.equals(c.childSeed("then", 0), c.childSeed("then", 1)));
+    assertFalse(Arrays.equals(seed, c.childSeed("then", 0)));
   }
 
   @Test

@@ -1,18 +1,25 @@
-package dev.faasm.protocol;
+package dev.faasm.registry;
 
+import dev.faasm.protocol.Codec;
+import dev.faasm.protocol.FunctionMeta;
+import dev.faasm.protocol.ProtocolException;
+import dev.faasm.protocol.StoredModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
@@ -32,10 +39,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Durable function storage shared by every edge and processor, with no shared filesystem.
  *
- * <p>Module bytes live in the compacted modules topic keyed by digest; the index user/function → {@link FunctionMeta}
- * lives in the compacted functions topic. Each process replays both topics into memory and (when it runs functions)
- * into a local disk cache: {@code <root>/modules/<digest>.wasm}, plus {@code <root>/wasm/<user>/<function>/function.wasm}
- * for the current version. Writes made through this instance are visible to it at once (read-your-writes).
+ * <p>Module versions live in the compacted modules topic keyed by digest; the index user/function → {@link
+ * FunctionMeta} lives in the compacted functions topic. A registry that runs functions ({@code keepModules}) replays
+ * both topics into memory and a local disk cache: {@code <root>/modules/<digest>.wasm}, plus {@code
+ * <root>/wasm/<user>/<function>/function.wasm} for the current version. One that does not (an edge) reads only the
+ * function index and never fetches a module. Writes made through this instance are visible to it at once
+ * (read-your-writes).
+ *
+ * <p>Module versions are collected: {@link #collectModules()} deletes (tombstones) every version that no function
+ * points at and that lost its last function longer ago than {@link Retention#unreferencedModuleLifetime()}, so no
+ * retained call can still name it. When that happened is known from the moment this registry saw the pointer move; a
+ * version already unreferenced when the registry started counts from the start, which can delay a deletion but never
+ * make it early.
+ *
+ * <p>Records that cannot be decoded go to the dead-letter topic with the reason.
  */
 public final class FunctionRegistry implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FunctionRegistry.class);
@@ -44,9 +61,15 @@ public final class FunctionRegistry implements AutoCloseable {
   private final Topics topics;
   private final KafkaProducer<String, byte[]> producer;
   private final KafkaConsumer<String, byte[]> consumer;
+  private final DeadLetters deadLetters;
   private final Path root;
   private final boolean keepModules;
+  private final Clock clock;
+  private final long startedAtMillis;
   private final Map<String, FunctionMeta> functions = new ConcurrentHashMap<>();
+  /** Digests on the modules topic (only when modules are kept) → when they lost their last function, or null. */
+  private final Map<String, Long> storedModules = new ConcurrentHashMap<>();
+  private final Map<String, Long> unreferencedSince = new ConcurrentHashMap<>();
   private final Object moduleArrival = new Object();
   private final Map<String, byte[]> memoryCache = new LinkedHashMap<>(16, 0.75f, true);
   private long memoryCacheBytes;
@@ -55,16 +78,26 @@ public final class FunctionRegistry implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * @param root local cache directory ($FUNC_ROOT); module bytes are kept only when {@code keepModules}
+   * @param root local cache directory ($FUNC_ROOT); module bytes are read and kept only when {@code keepModules}
    */
   public FunctionRegistry(KafkaSettings kafka, Topics topics, Path root, boolean keepModules, String clientId) {
+    this(kafka, topics, root, keepModules, clientId, Clock.systemUTC());
+  }
+
+  public FunctionRegistry(
+      KafkaSettings kafka, Topics topics, Path root, boolean keepModules, String clientId, Clock clock) {
     this.topics = topics;
     this.root = root;
     this.keepModules = keepModules;
+    this.clock = clock;
+    this.startedAtMillis = clock.millis();
     this.producer = kafka.producer(clientId + "-functions-producer");
+    this.deadLetters = new DeadLetters(producer, topics.deadLetters(), clientId + "-function-registry", clock);
     Map<String, Object> props = kafka.consumerProps(clientId + "-functions-reader");
-    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_MODULE_MESSAGE_BYTES);
-    props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Topics.MAX_MODULE_MESSAGE_BYTES);
+    if (keepModules) {
+      props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_MODULE_MESSAGE_BYTES);
+      props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Topics.MAX_MODULE_MESSAGE_BYTES);
+    }
     this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     this.reader = new Thread(this::readLoop, clientId + "-function-registry");
     this.reader.setDaemon(true);
@@ -78,6 +111,11 @@ public final class FunctionRegistry implements AutoCloseable {
   /** Completes once everything stored when this registry started has been read. */
   public CompletableFuture<Void> caughtUp() {
     return caughtUp;
+  }
+
+  /** Whether this registry reads and keeps module bytes (a processor) or only the function index (an edge). */
+  public boolean keepsModules() {
+    return keepModules;
   }
 
   public Optional<FunctionMeta> lookup(String user, String function) {
@@ -101,7 +139,8 @@ public final class FunctionRegistry implements AutoCloseable {
    * would wait for the very thread that fetches it.
    */
   public CompletableFuture<FunctionMeta> publish(FunctionMeta meta, byte[] wasm) {
-    return send(topics.modules(), meta.digest(), wasm)
+    StoredModule module = new StoredModule(meta.digest(), wasm, clock.millis());
+    return send(topics.modules(), meta.digest(), Codec.encode(module))
         .thenComposeAsync(
             v -> {
               rememberModule(meta.digest(), wasm);
@@ -110,7 +149,7 @@ public final class FunctionRegistry implements AutoCloseable {
             ForkJoinPool.commonPool())
         .thenApplyAsync(
             v -> {
-              applyFunction(meta.key(), meta);
+              applyFunction(meta.key(), meta, clock.millis());
               return meta;
             },
             ForkJoinPool.commonPool());
@@ -118,29 +157,38 @@ public final class FunctionRegistry implements AutoCloseable {
 
   private CompletableFuture<Void> send(String topic, String key, byte[] value) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    producer.send(
-        new ProducerRecord<>(topic, key, value),
-        (md, error) -> {
-          if (error != null) {
-            done.completeExceptionally(error);
-          } else {
-            done.complete(null);
-          }
-        });
+    try {
+      producer.send(
+          new ProducerRecord<>(topic, key, value),
+          (md, error) -> {
+            if (error != null) {
+              done.completeExceptionally(error);
+            } else {
+              done.complete(null);
+            }
+          });
+    } catch (RuntimeException e) {
+      done.completeExceptionally(e);
+    }
     return done;
   }
 
-  /** Removes user/function from the index; its module stays fetchable by digest. */
+  /** Removes user/function from the index; its module stays fetchable by digest until it is collected. */
   public CompletableFuture<Void> delete(String user, String function) {
     String key = user + "/" + function;
-    return send(topics.functions(), key, null).thenRun(() -> applyFunction(key, null));
+    return send(topics.functions(), key, null).thenRun(() -> applyFunction(key, null, clock.millis()));
   }
 
   /**
    * The module with this digest, waiting up to {@code maxWait} for it to arrive from the modules topic. Blocks: call it
    * from a worker thread only.
+   *
+   * @throws IllegalStateException on a registry that does not keep modules
    */
   public Optional<byte[]> module(String digest, Duration maxWait) throws InterruptedException {
+    if (!keepModules) {
+      throw new IllegalStateException("this function registry keeps only the index, not module " + digest);
+    }
     byte[] cached = loadModule(digest);
     if (cached != null) {
       return Optional.of(cached);
@@ -161,6 +209,49 @@ public final class FunctionRegistry implements AutoCloseable {
     }
   }
 
+  /** Digests of the module versions on the modules topic (empty on a registry that does not keep modules). */
+  public Set<String> storedModules() {
+    return Set.copyOf(storedModules.keySet());
+  }
+
+  /**
+   * Deletes every module version that no function points at and that has been unreferenced for longer than {@link
+   * Retention#unreferencedModuleLifetime()}: a tombstone on the modules topic, and the local copies. Safe to run on
+   * several processors at once (a version is deleted at most once more). Blocks until the tombstones are durable.
+   *
+   * @return the digests deleted
+   */
+  public List<String> collectModules() throws InterruptedException {
+    if (!keepModules) {
+      return List.of();
+    }
+    long cutoff = clock.millis() - topics.retention().unreferencedModuleLifetime().toMillis();
+    Set<String> referenced = new HashSet<>();
+    functions.values().forEach(f -> referenced.add(f.digest()));
+    List<String> doomed = new ArrayList<>();
+    for (String digest : storedModules.keySet()) {
+      Long since = unreferencedSince.get(digest);
+      if (!referenced.contains(digest) && since != null && since <= cutoff) {
+        doomed.add(digest);
+      }
+    }
+    List<CompletableFuture<Void>> sends = new ArrayList<>();
+    for (String digest : doomed) {
+      sends.add(send(topics.modules(), digest, null));
+    }
+    try {
+      CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      log.warn("cannot delete unreferenced module versions {}: {}", doomed, e.toString());
+      return List.of();
+    }
+    for (String digest : doomed) {
+      forgetModule(digest);
+      log.info("deleted module version {}: no function points at it and no retained call names it", digest);
+    }
+    return doomed;
+  }
+
   private byte[] loadModule(String digest) {
     synchronized (memoryCache) {
       byte[] cached = memoryCache.get(digest);
@@ -169,7 +260,7 @@ public final class FunctionRegistry implements AutoCloseable {
       }
     }
     Path file = modulePath(digest);
-    if (keepModules && Files.isRegularFile(file)) {
+    if (Files.isRegularFile(file)) {
       try {
         byte[] bytes = Files.readAllBytes(file);
         cacheInMemory(digest, bytes);
@@ -185,6 +276,9 @@ public final class FunctionRegistry implements AutoCloseable {
     if (!keepModules) {
       return;
     }
+    if (storedModules.putIfAbsent(digest, clock.millis()) == null && !isReferenced(digest)) {
+      unreferencedSince.putIfAbsent(digest, Math.max(startedAtMillis, clock.millis()));
+    }
     cacheInMemory(digest, wasm);
     Path file = modulePath(digest);
     try {
@@ -197,6 +291,31 @@ public final class FunctionRegistry implements AutoCloseable {
     synchronized (moduleArrival) {
       moduleArrival.notifyAll();
     }
+  }
+
+  private void forgetModule(String digest) {
+    storedModules.remove(digest);
+    unreferencedSince.remove(digest);
+    synchronized (memoryCache) {
+      byte[] gone = memoryCache.remove(digest);
+      if (gone != null) {
+        memoryCacheBytes -= gone.length;
+      }
+    }
+    try {
+      Files.deleteIfExists(modulePath(digest));
+    } catch (IOException e) {
+      log.warn("cannot delete the cached copy of module {}", digest, e);
+    }
+  }
+
+  private boolean isReferenced(String digest) {
+    for (FunctionMeta f : functions.values()) {
+      if (f.digest().equals(digest)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void cacheInMemory(String digest, byte[] bytes) {
@@ -216,15 +335,22 @@ public final class FunctionRegistry implements AutoCloseable {
     }
   }
 
-  private void applyFunction(String key, FunctionMeta meta) {
+  /** Applies a function record (null = deleted) seen at {@code atMillis}. */
+  private synchronized void applyFunction(String key, FunctionMeta meta, long atMillis) {
+    FunctionMeta before = functions.get(key);
     if (meta == null) {
       functions.remove(key);
-      return;
+    } else {
+      functions.merge(key, meta, (old, now) -> now.uploadedAtMillis() >= old.uploadedAtMillis() ? now : old);
+      unreferencedSince.remove(functions.get(key).digest());
     }
-    functions.merge(key, meta, (old, now) -> now.uploadedAtMillis() >= old.uploadedAtMillis() ? now : old);
-    if (keepModules) {
-      Path current = root.resolve("wasm").resolve(meta.user()).resolve(meta.function()).resolve("function.wasm");
-      Path module = modulePath(meta.digest());
+    FunctionMeta after = functions.get(key);
+    if (before != null && (after == null || !after.digest().equals(before.digest())) && !isReferenced(before.digest())) {
+      unreferencedSince.putIfAbsent(before.digest(), Math.max(startedAtMillis, atMillis));
+    }
+    if (keepModules && after != null) {
+      Path current = root.resolve("wasm").resolve(after.user()).resolve(after.function()).resolve("function.wasm");
+      Path module = modulePath(after.digest());
       try {
         if (Files.isRegularFile(module)) {
           writeAtomically(current, Files.readAllBytes(module));
@@ -249,7 +375,8 @@ public final class FunctionRegistry implements AutoCloseable {
   private void readLoop() {
     try {
       List<TopicPartition> parts = new ArrayList<>();
-      for (String topic : List.of(topics.modules(), topics.functions())) {
+      List<String> read = keepModules ? List.of(topics.modules(), topics.functions()) : List.of(topics.functions());
+      for (String topic : read) {
         consumer.partitionsFor(topic, Duration.ofSeconds(60))
             .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
       }
@@ -264,7 +391,8 @@ public final class FunctionRegistry implements AutoCloseable {
           ends.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
           if (ends.isEmpty()) {
             caughtUp.complete(null);
-            log.info("function registry loaded {} functions", functions.size());
+            log.info("function registry loaded {} functions{}", functions.size(),
+                keepModules ? " and " + storedModules.size() + " module versions" : "");
           }
         }
       }
@@ -282,18 +410,22 @@ public final class FunctionRegistry implements AutoCloseable {
 
   private void apply(ConsumerRecord<String, byte[]> rec) {
     if (rec.key() == null) {
-      return;
-    }
-    if (rec.topic().equals(topics.modules())) {
-      if (rec.value() != null) {
-        rememberModule(rec.key(), rec.value());
-      }
+      deadLetters.send(rec.topic(), rec.partition(), rec.offset(), null, rec.value(), "record without a key");
       return;
     }
     try {
-      applyFunction(rec.key(), rec.value() == null ? null : Codec.decodeFunction(rec.value()));
+      if (rec.topic().equals(topics.modules())) {
+        if (rec.value() == null) {
+          forgetModule(rec.key());
+        } else {
+          StoredModule m = Codec.decodeModule(rec.key(), rec.value());
+          rememberModule(m.digest(), m.wasm());
+        }
+        return;
+      }
+      applyFunction(rec.key(), rec.value() == null ? null : Codec.decodeFunction(rec.value()), rec.timestamp());
     } catch (ProtocolException e) {
-      log.warn("skipping corrupt function record {} at offset {}", rec.key(), rec.offset(), e);
+      deadLetters.send(rec.topic(), rec.partition(), rec.offset(), rec.key(), rec.value(), e.getMessage());
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.faasm.protocol;
+package dev.faasm.registry;
 
 import java.util.HashMap;
 import java.util.Map;

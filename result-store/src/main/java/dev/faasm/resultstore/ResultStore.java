@@ -5,6 +5,7 @@ import dev.faasm.protocol.CallState;
 import dev.faasm.protocol.CallStatus;
 import dev.faasm.protocol.Codec;
 import dev.faasm.protocol.ProtocolException;
+import dev.faasm.protocol.proto.ReplayReport;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,6 +20,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -26,6 +29,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
@@ -53,6 +57,8 @@ public final class ResultStore implements AutoCloseable {
   public static final int POOL_SIZE = 32;
 
   static final byte ID_MESSAGE = 'I';
+
+  private static final Logger log = LoggerFactory.getLogger(ResultStore.class);
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
@@ -102,9 +108,11 @@ public final class ResultStore implements AutoCloseable {
   private final JedisPooled jedis;
   private final byte[] ttlMillis;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final RedisOutages outages;
 
   public ResultStore(ResultStoreConfig config) {
     this.config = Objects.requireNonNull(config, "config");
+    this.outages = new RedisOutages(config.safeUrl(), log, System::nanoTime);
     URI uri = config.uri();
     this.hostAndPort = JedisURIHelper.getHostAndPort(uri);
     this.clientConfig =
@@ -205,6 +213,19 @@ public final class ResultStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the last operation reached Redis: false from the first operation that finds it unreachable until the
+   * next one that succeeds ({@link #ping()} does not count). Cheap; never talks to Redis.
+   */
+  public boolean available() {
+    return outages.available();
+  }
+
+  /** How many times Redis has become unreachable since this store was created, a current outage included. */
+  public long outages() {
+    return outages.outages();
+  }
+
   /** The channel a process with this instance id listens on: {@code <keyPrefix>reply:<instanceId>}. */
   public static String replyChannel(String keyPrefix, String instanceId) {
     Objects.requireNonNull(keyPrefix, "keyPrefix");
@@ -238,6 +259,92 @@ public final class ResultStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Puts back a result read from the results topic (a rebuild after Redis lost its data): stored only if the call has
+   * none, for what is left of its TTL, without waking anyone.
+   *
+   * @return true iff it was stored
+   */
+  public boolean restore(CallResult result, Duration ttlLeft) {
+    Objects.requireNonNull(result, "result");
+    if (ttlLeft.isNegative() || ttlLeft.isZero()) {
+      return false;
+    }
+    byte[] key = resultKeyBytes(result.callId());
+    byte[] value = Codec.encode(result);
+    String reply =
+        call("restoring the result of call " + result.callId(),
+            () -> jedis.set(key, value, SetParams.setParams().nx().px(ttlLeft.toMillis())));
+    return "OK".equals(reply);
+  }
+
+  /**
+   * The store's epoch: a random id set once into an empty Redis. When Redis loses its data (restart without
+   * persistence, flush, failover to an empty replica) the epoch is gone, and whoever notices first opens a new one;
+   * processors then rebuild the results from the results topic and mark the epoch rebuilt.
+   *
+   * @return the current epoch, opening a new one if there is none
+   */
+  public String openEpoch() {
+    byte[] key = utf8(config.keyPrefix() + "epoch");
+    byte[] fresh = ascii(java.util.UUID.randomUUID().toString());
+    return call("opening a result-store epoch", () -> {
+      jedis.set(key, fresh, SetParams.setParams().nx());
+      byte[] now = jedis.get(key);
+      return now == null ? new String(fresh, StandardCharsets.US_ASCII) : new String(now, StandardCharsets.US_ASCII);
+    });
+  }
+
+  /** Records that every result on the results topic has been put back for {@code epoch}. */
+  public void markRebuilt(String epoch) {
+    byte[] key = utf8(config.keyPrefix() + "epoch:rebuilt");
+    call("marking epoch " + epoch + " rebuilt", () -> jedis.set(key, ascii(epoch)));
+  }
+
+  /** The epoch whose rebuild finished, if any. */
+  public Optional<String> rebuiltEpoch() {
+    byte[] key = utf8(config.keyPrefix() + "epoch:rebuilt");
+    byte[] value = call("reading the rebuilt epoch", () -> jedis.get(key));
+    return value == null ? Optional.empty() : Optional.of(new String(value, StandardCharsets.US_ASCII));
+  }
+
+  /**
+   * Whether a miss here may be trusted: false only while a rebuild from the results topic is under way (an epoch is
+   * open and not yet rebuilt). A store with no epoch yet (no processor has looked at it) answers true.
+   */
+  public boolean complete() {
+    byte[] epochKey = utf8(config.keyPrefix() + "epoch");
+    byte[] rebuiltKey = utf8(config.keyPrefix() + "epoch:rebuilt");
+    List<byte[]> values = call("reading the result-store epoch", () -> jedis.mget(epochKey, rebuiltKey));
+    return values.get(0) == null || java.util.Arrays.equals(values.get(0), values.get(1));
+  }
+
+  /**
+   * Stores a replay's latest report ({@code <prefix>replay:<id>}, for the result TTL): where the edge reads a replay's
+   * progress. The replays topic holds the same reports durably.
+   */
+  public void putReplayReport(ReplayReport report) {
+    Objects.requireNonNull(report, "report");
+    byte[] key = utf8(config.keyPrefix() + "replay:" + report.getReplayId());
+    byte[] value = report.toByteArray();
+    call("storing the report of replay " + report.getReplayId(),
+        () -> jedis.set(key, value, SetParams.setParams().px(config.ttl().toMillis())));
+  }
+
+  /** A replay's latest report, if there is one. */
+  public Optional<ReplayReport> replayReport(String replayId) {
+    byte[] key = utf8(config.keyPrefix() + "replay:" + Objects.requireNonNull(replayId, "replayId"));
+    byte[] value = call("reading the report of replay " + replayId, () -> jedis.get(key));
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Codec.parse(value, "replay report", ReplayReport.parser()));
+    } catch (ProtocolException e) {
+      throw new ResultStoreException("corrupt replay report at " + config.keyPrefix() + "replay:" + replayId, e);
+    }
+  }
+
   /** The stored, still encoded results of those calls that have one, read in batches. */
   Map<String, byte[]> encodedResults(List<String> callIds) {
     Map<String, byte[]> found = new LinkedHashMap<>();
@@ -267,10 +374,14 @@ public final class ResultStore implements AutoCloseable {
     return call("connecting", () -> new Jedis(hostAndPort, clientConfig));
   }
 
-  /** Runs a Redis operation, turning Jedis errors into this module's exceptions that name the URL and the action. */
+  /**
+   * Runs a Redis operation, turning Jedis errors into this module's exceptions that name the URL and the action, and
+   * tracking outages (one warning per outage, see {@link RedisOutages}).
+   */
   <T> T call(String action, Supplier<T> operation) {
+    T value;
     try {
-      return operation.get();
+      value = operation.get();
     } catch (JedisConnectionException e) {
       throw unavailable(action, e);
     } catch (JedisException e) {
@@ -280,9 +391,13 @@ public final class ResultStore implements AutoCloseable {
       throw new ResultStoreException(
           "Redis at " + config.safeUrl() + " failed " + action + ": " + e.getMessage(), e);
     }
+    outages.succeeded();
+    return value;
   }
 
+  /** Records the failure (logged once per outage) and returns the exception for the caller to throw. */
   private ResultStoreUnavailableException unavailable(String action, JedisException e) {
+    outages.failed(action, e);
     return new ResultStoreUnavailableException(
         "Redis unreachable at " + config.safeUrl() + " while " + action + ": " + e.getMessage(), e);
   }
