@@ -1,6 +1,7 @@
 package dev.faasm.cli;
 
 import dev.faasm.registry.KafkaSettings;
+import dev.faasm.registry.Retention;
 import dev.faasm.registry.Topics;
 import dev.faasm.resultstore.ResultStoreConfig;
 import dev.faasm.runtime.RuntimeConfig;
@@ -39,9 +40,25 @@ final class CommonOptions {
       description = "replication factor of created topics (FAASM_REPLICATION; default ${DEFAULT-VALUE})")
   short replication;
 
-  @Option(names = "--result-ttl-hours", defaultValue = "${env:FAASM_RESULT_TTL_HOURS:-24}",
-      description = "how long results stay in Redis (FAASM_RESULT_TTL_HOURS; default ${DEFAULT-VALUE})")
+  @Option(names = "--result-ttl-hours", defaultValue = "${env:FAASM_RESULT_TTL_HOURS:-168}",
+      description = "how long results stay cached in Redis; keep it at the results retention to serve every retained "
+          + "result (FAASM_RESULT_TTL_HOURS; default ${DEFAULT-VALUE})")
   long resultTtlHours;
+
+  @Option(names = "--calls-retention-hours", defaultValue = "${env:FAASM_CALLS_RETENTION_HOURS:-168}",
+      description = "how long the calls topic keeps calls: the replay window (FAASM_CALLS_RETENTION_HOURS; "
+          + "default ${DEFAULT-VALUE})")
+  long callsRetentionHours;
+
+  @Option(names = "--results-retention-hours", defaultValue = "${env:FAASM_RESULTS_RETENTION_HOURS:-168}",
+      description = "how long the results topic keeps results (FAASM_RESULTS_RETENTION_HOURS; default "
+          + "${DEFAULT-VALUE})")
+  long resultsRetentionHours;
+
+  @Option(names = "--module-grace-minutes", defaultValue = "${env:FAASM_MODULE_GRACE_MINUTES:-60}",
+      description = "an unreferenced module version is deleted this long after the calls retention has passed "
+          + "(FAASM_MODULE_GRACE_MINUTES; default ${DEFAULT-VALUE})")
+  long moduleGraceMinutes;
 
   @Option(names = "--timeout-seconds", defaultValue = "${env:FAASM_TIMEOUT_SECONDS:-60}",
       description = "wall-clock limit per call (FAASM_TIMEOUT_SECONDS; default ${DEFAULT-VALUE})")
@@ -83,7 +100,11 @@ final class CommonOptions {
   }
 
   Topics topics() {
-    return Topics.withPrefix(topicPrefix, partitions, replication);
+    return Topics.withPrefix(
+        topicPrefix, partitions, replication,
+        new Retention(
+            Duration.ofHours(callsRetentionHours), Duration.ofHours(resultsRetentionHours),
+            Duration.ofMinutes(moduleGraceMinutes)));
   }
 
   ResultStoreConfig resultStoreConfig() {

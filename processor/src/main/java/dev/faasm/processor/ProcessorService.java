@@ -45,6 +45,7 @@ public final class ProcessorService implements AutoCloseable {
   private ExecutorService io;
   private ScheduledExecutorService housekeeping;
   private ResultCacheRebuilder rebuilder;
+  private ReplayService replays;
   private KafkaStreams streams;
   private boolean closed;
 
@@ -100,6 +101,9 @@ public final class ProcessorService implements AutoCloseable {
         });
     streams.start();
     startHousekeeping();
+    replays =
+        new ReplayService(kafka, topics, runtime, registry, store, producer, config, deadLetters, Clock.systemUTC())
+            .start();
     return this;
   }
 
@@ -170,6 +174,9 @@ public final class ProcessorService implements AutoCloseable {
     closed = true;
     if (housekeeping != null) {
       housekeeping.shutdownNow();
+    }
+    if (replays != null) {
+      replays.close();
     }
     if (streams != null) {
       streams.close(Duration.ofSeconds(30));
