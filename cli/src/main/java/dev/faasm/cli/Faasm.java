@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       ClientCommands.Upload.class,
       ClientCommands.Invoke.class,
       ClientCommands.Status.class,
-      ClientCommands.Logs.class
+      ClientCommands.Logs.class,
+      ReplayCommand.class
     })
 public final class Faasm implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

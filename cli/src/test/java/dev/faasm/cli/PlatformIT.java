@@ -172,11 +172,48 @@ class PlatformIT {
       List<Call> calls = new ArrayList<>();
       while (!ends.isEmpty()) {
         for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
-          calls.add(Codec.decodeCall(rec.value()));
+          try {
+            calls.add(Codec.decodeCall(rec.value()));
+          } catch (dev.faasm.protocol.ProtocolException e) {
+            // the undecodable call another test of this class puts on the topic on purpose
+          }
         }
         ends.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
       }
       return calls;
+    }
+  }
+
+  @Test
+  void undecodableCallGetsAStoredPlatformFailureOnItsReplyChannelAndADeadLetter() throws Exception {
+    String id = CallIds.random();
+    org.apache.kafka.common.header.internals.RecordHeaders headers =
+        new org.apache.kafka.common.header.internals.RecordHeaders();
+    headers.add(dev.faasm.registry.CallRecords.REPLY_TO_HEADER,
+        cluster.node.edge().replyChannel().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    try (org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer =
+        cluster.kafka.producer("undecodable-it")) {
+      producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+          cluster.topics.calls(), null, id, new byte[] {(byte) 0xff, 0x13, 0x37}, headers)).get();
+    }
+    String status = cluster.awaitFinished(id);
+    assertEquals("failed", JsonField.get(status, "status"));
+    assertEquals("UNDECODABLE", JsonField.get(status, "failure"));
+    Map<String, Object> props = new HashMap<>(cluster.kafka.consumerProps("dead-letters-it"));
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition p = new TopicPartition(cluster.topics.deadLetters(), 0);
+      consumer.assign(List.of(p));
+      consumer.seekToBeginning(List.of(p));
+      boolean found = false;
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!found && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
+          dev.faasm.protocol.proto.DeadLetterRecord dead = dev.faasm.protocol.proto.DeadLetterRecord.parseFrom(rec.value());
+          found |= dead.getKey().toStringUtf8().equals(id) && dead.getTopic().equals(cluster.topics.calls());
+        }
+      }
+      assertTrue(found, "no dead letter for call " + id);
     }
   }
 }

@@ -27,12 +27,19 @@ final class TestCluster implements AutoCloseable {
   final String prefix = "it-" + CallIds.random().substring(0, 8) + "-";
   final KafkaSettings kafka = KafkaSettings.of(TestPlatform.kafkaBootstrap());
   final Topics topics = Topics.withPrefix(prefix, 4, (short) 1);
-  final ResultStoreConfig storeConfig = new ResultStoreConfig(TestPlatform.redisUrl(), Duration.ofHours(1), prefix);
+  final ResultStoreConfig storeConfig;
   final Path funcRoot;
   final Node node;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   TestCluster(UnaryOperator<RuntimeConfig> runtime, UnaryOperator<EdgeConfig> edge) throws Exception {
+    this(runtime, edge, TestPlatform.redisUrl());
+  }
+
+  /** A cluster on its own Redis (for tests that take Redis away). */
+  TestCluster(UnaryOperator<RuntimeConfig> runtime, UnaryOperator<EdgeConfig> edge, String redisUrl)
+      throws Exception {
+    storeConfig = new ResultStoreConfig(redisUrl, Duration.ofHours(1), prefix);
     funcRoot = Files.createTempDirectory("faasm-it");
     node = new Node(kafka, topics, storeConfig, runtime.apply(RuntimeConfig.defaults()), funcRoot, "it", true);
     try {
@@ -76,6 +83,12 @@ final class TestCluster implements AutoCloseable {
 
   HttpResponse<byte[]> send(HttpRequest.Builder request) throws IOException, InterruptedException {
     return http.send(request.timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  HttpResponse<byte[]> postJson(String path, String json) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   /** Polls GET /calls/id until the call is finished; returns its status JSON. */

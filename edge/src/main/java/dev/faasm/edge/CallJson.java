@@ -50,7 +50,12 @@ final class CallJson {
 
   /** ISO-8601 UTC with milliseconds ({@code 2025-01-31T12:00:00.000Z}), or null for "not yet" (0). */
   static String time(long epochMillis) {
-    return epochMillis <= 0 ? null : ISO_MILLIS.format(Instant.ofEpochMilli(epochMillis));
+    return epochMillis <= 0 ? null : iso(epochMillis);
+  }
+
+  /** ISO-8601 UTC with milliseconds, for any time, 0 included. */
+  static String iso(long epochMillis) {
+    return ISO_MILLIS.format(Instant.ofEpochMilli(epochMillis));
   }
 
   private static Json head(String callId, String user, String function, CallState state) {

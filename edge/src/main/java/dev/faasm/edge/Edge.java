@@ -38,8 +38,12 @@ import org.xnio.Options;
  * "output": "/calls/<id>/output", "logs": ...}} and {@code Location: /calls/<id>}. The call is <b>not</b> cancelled:
  * it was durably accepted and runs to its end; poll its status and fetch its output later.
  *
- * <p>Lifecycle: {@link #start()} creates the calls producer, an admin client (readiness), the result waiter on
- * {@code ResultStore.replyChannel(prefix, instanceId)} and the server; {@link #close()} stops them in reverse order.
+ * <p>Replays of recorded calls are queued here ({@code POST /replays}, see {@link ReplayHandlers}) and run by the
+ * processors.
+ *
+ * <p>Lifecycle: {@link #start()} creates the producer (calls and replay requests), an admin client (readiness), the
+ * result waiter on {@code ResultStore.replyChannel(prefix, instanceId)} and the server; {@link #close()} stops them in
+ * reverse order.
  * The store, registry and runtime passed in belong to the caller.
  */
 public final class Edge implements AutoCloseable {
@@ -97,6 +101,7 @@ public final class Edge implements AutoCloseable {
           new InvokeHandler(registry, submitter, config, clock),
           new FunctionHandlers(registry, runtime, config.maxModuleBytes(), clock),
           new CallQueries(store),
+          new ReplayHandlers(producer, topics, store, registry, clock),
           new Readiness(admin, topics.calls(), store, registry));
       server = server(rootHandler(router));
       server.start();

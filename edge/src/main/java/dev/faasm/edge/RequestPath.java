@@ -41,6 +41,8 @@ final class RequestPath {
         return s.length == 3 ? Optional.of(function(s, true)) : Optional.empty();
       case "calls":
         return calls(s);
+      case "replays":
+        return replays(s);
       default:
         return Optional.empty();
     }
@@ -69,6 +71,20 @@ final class RequestPath {
           .with("part", "callId");
     }
     return Optional.of(new Target.CallInfo(s[1], part));
+  }
+
+  private static Optional<Target> replays(String[] s) {
+    if (s.length == 1) {
+      return Optional.of(new Target.Replays());
+    }
+    if (s.length != 2) {
+      return Optional.empty();
+    }
+    if (!CallIds.isValid(s[1])) {
+      throw EdgeException.badRequest("invalid replay id '" + shorten(s[1]) + "': must be 16 lowercase hex digits")
+          .with("part", "replayId");
+    }
+    return Optional.of(new Target.ReplayInfo(s[1]));
   }
 
   private static String name(String kind, String value) {

@@ -16,6 +16,8 @@ import java.util.Optional;
  * DELETE /f/&lt;user&gt;/&lt;function&gt;/   delete a function      204 | 404
  * GET    /f/&lt;user&gt;/              list functions         200 [...]
  * GET    /calls/&lt;id&gt;[/output|/logs] a call              200 | 404 | 409 not finished
+ * POST   /replays                      start a replay         202 + Location | 400 | 404 target function | 413
+ * GET    /replays/&lt;id&gt;                 a replay's report      200 | 404
  * GET    /health, /ready                                   200 | 503
  * </pre>
  */
@@ -23,12 +25,16 @@ final class Router implements HttpHandler {
   private final InvokeHandler invoke;
   private final FunctionHandlers functions;
   private final CallQueries calls;
+  private final ReplayHandlers replays;
   private final Readiness readiness;
 
-  Router(InvokeHandler invoke, FunctionHandlers functions, CallQueries calls, Readiness readiness) {
+  Router(
+      InvokeHandler invoke, FunctionHandlers functions, CallQueries calls, ReplayHandlers replays,
+      Readiness readiness) {
     this.invoke = invoke;
     this.functions = functions;
     this.calls = calls;
+    this.replays = replays;
     this.readiness = readiness;
   }
 
@@ -52,6 +58,10 @@ final class Router implements HttpHandler {
       functions.list(exchange, u);
     } else if (target instanceof Target.CallInfo c) {
       calls.get(exchange, c);
+    } else if (target instanceof Target.Replays) {
+      replays.submit(exchange);
+    } else if (target instanceof Target.ReplayInfo r) {
+      replays.get(exchange, r);
     } else if (target instanceof Target.Health) {
       readiness.health(exchange);
     } else if (target instanceof Target.Ready) {

@@ -63,6 +63,24 @@ sealed interface Target {
     }
   }
 
+  /** {@code /replays}: start a replay of recorded calls. */
+  record Replays() implements Target {
+    private static final Set<String> POST = Set.of("POST");
+
+    @Override
+    public Set<String> methods() {
+      return POST;
+    }
+  }
+
+  /** {@code /replays/<id>}: a replay's latest report. */
+  record ReplayInfo(String replayId) implements Target {
+    @Override
+    public Set<String> methods() {
+      return GET;
+    }
+  }
+
   /** {@code /health}: the process is up. */
   record Health() implements Target {
     @Override

@@ -1,9 +1,11 @@
 package dev.faasm.edge;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.faasm.embedded.TestPlatform;
 import dev.faasm.protocol.Call;
 import dev.faasm.protocol.CallIds;
 import dev.faasm.protocol.Codec;
+import dev.faasm.protocol.proto.ReplayReport;
 import dev.faasm.registry.FunctionRegistry;
 import dev.faasm.registry.KafkaSettings;
 import dev.faasm.registry.Topics;
@@ -55,6 +57,9 @@ final class EdgeHarness implements AutoCloseable {
     }
     Path root = Files.createTempDirectory("faasm-edge-it");
     store = own(new ResultStore(new ResultStoreConfig(TestPlatform.redisUrl(), Duration.ofHours(1), prefix)));
+    // What a processor does when it first sees this (empty) store: open an epoch and, with nothing on the results
+    // topic to put back, mark it rebuilt. Until then the edge answers a miss with 503, not 404.
+    store.markRebuilt(store.openEpoch());
     runtime = own(new FunctionRuntime(RuntimeConfig.defaults()));
     registry = own(new FunctionRegistry(kafka, topics, root, false, prefix + "edge").start());
     registry.caughtUp().get(60, TimeUnit.SECONDS);
@@ -112,6 +117,33 @@ final class EdgeHarness implements AutoCloseable {
       }
     }
     throw new AssertionError("no matching call on " + topics.calls() + " within 30 s");
+  }
+
+  /** Reads the replays topic from the start until a record keyed by {@code replayId} arrives; returns its value. */
+  ReplayReport awaitReplayRecord(String replayId) {
+    Map<String, Object> props = kafka.consumerProps(prefix + "reader-" + CallIds.random());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = consumer.partitionsFor(topics.replays(), Duration.ofSeconds(30)).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition()))
+          .toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
+          if (replayId.equals(rec.key())) {
+            try {
+              return ReplayReport.parseFrom(rec.value());
+            } catch (InvalidProtocolBufferException e) {
+              throw new AssertionError("record of replay " + replayId + " is not a ReplayReport", e);
+            }
+          }
+        }
+      }
+    }
+    throw new AssertionError("no record of replay " + replayId + " on " + topics.replays() + " within 30 s");
   }
 
   @Override

@@ -43,6 +43,20 @@ class RequestPathTest {
   }
 
   @Test
+  void replayPaths() {
+    String id = "0123456789abcdef";
+    assertEquals(new Target.Replays(), parse("/replays"));
+    assertEquals(new Target.Replays(), parse("/replays/"));
+    assertEquals(new Target.ReplayInfo(id), parse("/replays/" + id));
+    assertEquals(new Target.ReplayInfo(id), parse("/replays/" + id + "/"));
+    assertEquals(Optional.empty(), RequestPath.parse("/replays/" + id + "/output"));
+    EdgeException e = rejected("/replays/0123456789ABCDEF");
+    assertEquals(400, e.status());
+    assertTrue(e.getMessage().contains("invalid replay id '0123456789ABCDEF'"), e.getMessage());
+    assertEquals("replayId", e.fields().get("part"));
+  }
+
+  @Test
   void healthAndReady() {
     assertEquals(new Target.Health(), parse("/health"));
     assertEquals(new Target.Ready(), parse("/ready/"));

@@ -119,7 +119,8 @@ public final class ProcessorService implements AutoCloseable {
             });
     rebuilder =
         new ResultCacheRebuilder(store, kafka, topics, "faasm-processor-" + config.instanceId(), Clock.systemUTC());
-    housekeeping.scheduleWithFixedDelay(rebuilder::check, 0, 1, TimeUnit.SECONDS);
+    rebuilder.check(); // before this processor reports started: a fresh Redis is filled (or marked) first
+    housekeeping.scheduleWithFixedDelay(rebuilder::check, 1, 1, TimeUnit.SECONDS);
     long every = config.moduleCollectInterval().toMillis();
     housekeeping.scheduleWithFixedDelay(this::collectModules, every, every, TimeUnit.MILLISECONDS);
   }

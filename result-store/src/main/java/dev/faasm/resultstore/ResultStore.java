@@ -309,14 +309,15 @@ public final class ResultStore implements AutoCloseable {
   }
 
   /**
-   * Whether a miss here may be trusted: false only while a rebuild from the results topic is under way (an epoch is
-   * open and not yet rebuilt). A store with no epoch yet (no processor has looked at it) answers true.
+   * Whether a miss here may be trusted: true once a processor has filled this Redis from the results topic (the
+   * epoch is open and marked rebuilt). False while a rebuild is under way, and also when there is no epoch at all:
+   * Redis has just lost its data (or is new) and no processor has noticed yet.
    */
   public boolean complete() {
     byte[] epochKey = utf8(config.keyPrefix() + "epoch");
     byte[] rebuiltKey = utf8(config.keyPrefix() + "epoch:rebuilt");
     List<byte[]> values = call("reading the result-store epoch", () -> jedis.mget(epochKey, rebuiltKey));
-    return values.get(0) == null || java.util.Arrays.equals(values.get(0), values.get(1));
+    return values.get(0) != null && java.util.Arrays.equals(values.get(0), values.get(1));
   }
 
   /**
@@ -329,6 +330,22 @@ public final class ResultStore implements AutoCloseable {
     byte[] value = report.toByteArray();
     call("storing the report of replay " + report.getReplayId(),
         () -> jedis.set(key, value, SetParams.setParams().px(config.ttl().toMillis())));
+  }
+
+  /**
+   * Stores a replay's first report unless one is there already (a processor may have started the replay before this
+   * write): a newer report is never replaced by an older one.
+   *
+   * @return true iff it was stored
+   */
+  public boolean putReplayReportIfAbsent(ReplayReport report) {
+    Objects.requireNonNull(report, "report");
+    byte[] key = utf8(config.keyPrefix() + "replay:" + report.getReplayId());
+    byte[] value = report.toByteArray();
+    String reply =
+        call("storing the report of replay " + report.getReplayId(),
+            () -> jedis.set(key, value, SetParams.setParams().nx().px(config.ttl().toMillis())));
+    return "OK".equals(reply);
   }
 
   /** A replay's latest report, if there is one. */

@@ -229,4 +229,24 @@ class ResultStoreIT {
   private static CallStatus status(String id, CallState state, String processor) {
     return new CallStatus(id, "alice", "echo", state, 1_000L, state == CallState.RUNNING ? 1_100L : 0L, processor);
   }
+
+  @Test
+  void aMissIsTrustedOnlyOnceTheEpochIsRebuilt() {
+    assertFalse(store.complete(), "no epoch: Redis is new or has just lost its data");
+    String epoch = store.openEpoch();
+    assertEquals(epoch, store.openEpoch(), "an open epoch stays");
+    assertFalse(store.complete(), "rebuild under way");
+    store.markRebuilt(epoch);
+    assertTrue(store.complete());
+    assertEquals(java.util.Optional.of(epoch), store.rebuiltEpoch());
+  }
+
+  @Test
+  void restoreNeverReplacesAResultAndSkipsExpiredOnes() {
+    String id = dev.faasm.protocol.CallIds.random();
+    assertFalse(store.restore(Fixtures.result(id, "late"), java.time.Duration.ZERO));
+    assertTrue(store.restore(Fixtures.result(id, "first"), java.time.Duration.ofMinutes(1)));
+    assertFalse(store.restore(Fixtures.result(id, "second"), java.time.Duration.ofMinutes(1)));
+    assertEquals("first", new String(store.result(id).orElseThrow().output()));
+  }
 }
