@@ -86,44 +86,34 @@ final class ReplaySelection {
       Map<String, Call> chained = new HashMap<>();
       long skipped = 0;
       long earliest = Long.MAX_VALUE;
-      for (Map.Entry<TopicPartition, long[]> e : ranges.entrySet()) {
-        long[] range = e.getValue();
-        if (range[0] >= range[1]) {
-          continue;
-        }
-        consumer.assign(List.of(e.getKey()));
-        consumer.seek(e.getKey(), range[0]);
-        boolean done = false;
-        while (!done) {
-          List<ConsumerRecord<String, byte[]>> batch = consumer.poll(Duration.ofMillis(500)).records(e.getKey());
-          if (batch.isEmpty() && consumer.position(e.getKey()) >= range[1]) {
-            break;
+      Map<TopicPartition, long[]> open = new HashMap<>(ranges);
+      open.entrySet().removeIf(e -> e.getValue()[0] >= e.getValue()[1]);
+      consumer.assign(open.keySet());
+      open.forEach((p, range) -> consumer.seek(p, range[0]));
+      while (!open.isEmpty()) {
+        for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
+          long[] range = open.get(new TopicPartition(rec.topic(), rec.partition()));
+          if (range == null || rec.offset() >= range[1]) {
+            continue;
           }
-          for (ConsumerRecord<String, byte[]> rec : batch) {
-            if (rec.offset() >= range[1]) {
-              done = true;
-              break;
-            }
-            Call call;
-            try {
-              call = Codec.decodeCall(rec.value());
-            } catch (ProtocolException ex) {
-              skipped++;
-              continue;
-            }
-            earliest = Math.min(earliest, rec.timestamp());
-            if (call.depth() > 0 && !call.callId().equals(request.getCallId())) {
-              chained.putIfAbsent(call.callId(), stripped(call));
-              continue;
-            }
-            if (matches(call, request) && candidates.size() < MAX_CANDIDATES) {
-              candidates.putIfAbsent(call.callId(), call);
-            }
+          Call call;
+          try {
+            call = Codec.decodeCall(rec.value());
+          } catch (ProtocolException ex) {
+            skipped++;
+            continue;
           }
-          if (consumer.position(e.getKey()) >= range[1]) {
-            done = true;
+          earliest = Math.min(earliest, rec.timestamp());
+          if (call.depth() > 0 && !call.callId().equals(request.getCallId())) {
+            chained.putIfAbsent(call.callId(), stripped(call));
+            continue;
+          }
+          if (matches(call, request) && candidates.size() < MAX_CANDIDATES) {
+            candidates.putIfAbsent(call.callId(), call);
           }
         }
+        open.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue()[1]);
+        consumer.pause(consumer.assignment().stream().filter(p -> !open.containsKey(p)).toList());
       }
       Map<String, CallResult> originals = originals(consumer, candidates, chained, earliest);
       ReplayOutcome outcome = request.getOutcome();
@@ -195,6 +185,7 @@ final class ReplaySelection {
         }
       }
       left.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+      consumer.pause(consumer.assignment().stream().filter(p -> !left.containsKey(p)).toList());
     }
     return found;
   }
@@ -245,23 +236,15 @@ final class ReplaySelection {
     return out;
   }
 
-  /** The timestamp of the oldest record still on the calls topic (0 when it is empty). */
+  /** The timestamp of the oldest record still on the calls topic (0 when it is empty): one request for all. */
   private static long oldestTimestamp(
       KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> begin, Map<TopicPartition, Long> end) {
+    Map<TopicPartition, Long> query = new HashMap<>();
+    begin.keySet().stream().filter(p -> begin.get(p) < end.get(p)).forEach(p -> query.put(p, 0L));
     long oldest = Long.MAX_VALUE;
-    for (TopicPartition p : begin.keySet()) {
-      if (begin.get(p) >= end.get(p)) {
-        continue;
-      }
-      consumer.assign(List.of(p));
-      consumer.seek(p, begin.get(p));
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (System.nanoTime() < deadline) {
-        List<ConsumerRecord<String, byte[]>> recs = consumer.poll(Duration.ofMillis(200)).records(p);
-        if (!recs.isEmpty()) {
-          oldest = Math.min(oldest, recs.get(0).timestamp());
-          break;
-        }
+    for (OffsetAndTimestamp ot : consumer.offsetsForTimes(query).values()) {
+      if (ot != null) {
+        oldest = Math.min(oldest, ot.timestamp());
       }
     }
     return oldest == Long.MAX_VALUE ? 0 : oldest;
@@ -277,6 +260,8 @@ final class ReplaySelection {
     Map<String, Object> props = kafka.consumerProps(clientId + "-replay-reader");
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_CALL_MESSAGE_BYTES);
     props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Topics.MAX_CALL_MESSAGE_BYTES);
+    // Reading history: a fetch that finds nothing new should come back at once, not wait for more.
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
     return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
   }
 }

@@ -79,6 +79,7 @@ final class ResultCacheRebuilder implements AutoCloseable {
   private long rebuild() {
     Map<String, Object> props = kafka.consumerProps(clientId + "-result-rebuild");
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_CALL_MESSAGE_BYTES);
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
     long ttl = store.config().ttl().toMillis();
     long restored = 0;
     try (KafkaConsumer<String, byte[]> consumer =
