@@ -11,13 +11,17 @@ import dev.faasm.embedded.EmbeddedRedis;
 import dev.faasm.protocol.Call;
 import dev.faasm.protocol.CallIds;
 import dev.faasm.protocol.Codec;
+import dev.faasm.protocol.CallResult;
 import dev.faasm.registry.CallRecords;
+import dev.faasm.resultstore.ResultStore;
+import dev.faasm.resultstore.ResultWaiter;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -109,6 +113,26 @@ class ResultsSurviveRedisLossIT {
     assertEquals(1, resultRecords(id), "the re-delivered call ran again");
     HttpResponse<byte[]> out = awaitServed(id, "output");
     assertArrayEquals(outputs.get(id), out.body());
+  }
+
+  @Test
+  void callSentAgainForANewWaiterAfterItFinishedWakesThatWaiter() throws Exception {
+    // A parent that ran again on another processor re-sends its chained call (same id) with its own reply channel
+    // after the first copy finished and published to the old one. The new waiter must still get the result.
+    String id = outputs.keySet().stream().skip(1).findFirst().orElseThrow();
+    Call original = findCall(id);
+    try (Jedis jedis = new Jedis(redis.url())) {
+      jedis.flushAll(); // and the waiter's own look-up misses: only a publish can wake it
+    }
+    try (ResultStore store = new ResultStore(cluster.storeConfig);
+        ResultWaiter waiter = new ResultWaiter(store, store.replyChannel("it-new-waiter")).start();
+        KafkaProducer<String, byte[]> producer = cluster.kafka.producer("resend-it")) {
+      CompletableFuture<CallResult> result = waiter.await(id);
+      producer.send(CallRecords.of(cluster.topics.calls(), original.withReplyTo(waiter.channel())))
+          .get(30, TimeUnit.SECONDS);
+      assertArrayEquals(outputs.get(id), result.get(60, TimeUnit.SECONDS).output());
+    }
+    assertEquals(1, resultRecords(id), "the call sent again ran again");
   }
 
   private static void assertEveryResultServedWithoutFalseNotFound() throws Exception {

@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -99,7 +100,8 @@ final class CallExecutor implements CallRunner {
     CompletableFuture<Void> mine = new CompletableFuture<>();
     CompletableFuture<Void> running = inFlight.putIfAbsent(call.callId(), mine);
     if (running != null) {
-      return running;
+      // The same call again, maybe for another waiter (its parent ran again elsewhere): tell that one too.
+      return running.thenCompose(v -> notifyWaiter(call, 0));
     }
     runOnce(call)
         .whenComplete(
@@ -148,6 +150,7 @@ final class CallExecutor implements CallRunner {
     if (!marked) {
       Optional<CallResult> existing = store.result(call.callId());
       if (existing.isPresent()) {
+        store.publish(existing.get(), call.replyTo()); // its waiter may be new (the result went to an older one)
         return new Prepared(null, existing.get());
       }
     }
@@ -203,7 +206,46 @@ final class CallExecutor implements CallRunner {
     if (store.putResult(result, replyTo)) {
       return result;
     }
-    return store.result(result.callId()).orElse(result);
+    CallResult first = store.result(result.callId()).orElse(result);
+    store.publish(first, replyTo); // the first result was published to whoever waited then, maybe not to this waiter
+    return first;
+  }
+
+  /**
+   * A call whose result is already on the results topic (the finished-calls index said so): never runs it; wakes its
+   * waiter with the stored result. If the result store does not have it yet (it is being rebuilt after a loss), looks
+   * again with a growing delay, for about a minute.
+   */
+  @Override
+  public CompletableFuture<Void> finished(Call call) {
+    return call.replyTo().isEmpty() ? CompletableFuture.completedFuture(null) : notifyWaiter(call, 0);
+  }
+
+  private CompletableFuture<Void> notifyWaiter(Call call, int attempt) {
+    if (call.replyTo().isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                Optional<CallResult> r = store.result(call.callId());
+                r.ifPresent(result -> store.publish(result, call.replyTo()));
+                return r.isPresent();
+              } catch (RuntimeException e) {
+                return false;
+              }
+            },
+            io)
+        .thenCompose(
+            found -> {
+              if (found || attempt >= 12) {
+                return CompletableFuture.completedFuture(null);
+              }
+              long delay = Math.min(5_000, 50L << attempt);
+              return CompletableFuture.supplyAsync(
+                      () -> null, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, io))
+                  .thenCompose(v -> notifyWaiter(call, attempt + 1));
+            });
   }
 
   private CallResult toResult(Call call, CallOutcome outcome) {

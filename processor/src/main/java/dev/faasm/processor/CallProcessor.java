@@ -166,14 +166,15 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
       if (value == null || inFlight.contains(id)) {
         continue;
       }
-      if (finishedCalls.get(id) != null) {
-        // Its result is on the log already (a re-delivery after a crash): never run a call twice.
-        log.debug("call {} already has a result; not running it again", id);
-        pending.delete(id);
-        continue;
-      }
       inFlight.add(id);
       Call call = Codec.decodeCall(value);
+      if (finishedCalls.get(id) != null) {
+        // Its result is on the log already (a re-delivery after a crash, or a chained call sent again by a parent
+        // that ran again): never run a call twice, but tell its waiter.
+        log.debug("call {} already has a result; not running it again", id);
+        runner.finished(call).whenComplete((ignored, error) -> finished.add(KeyValue.pair(id, null)));
+        continue;
+      }
       runner.run(call).whenComplete((ignored, error) -> finished.add(KeyValue.pair(id, error)));
     }
   }

@@ -11,6 +11,12 @@ public interface CallRunner {
   CompletableFuture<Void> run(Call call);
 
   /**
+   * A call whose result is already on the log: never runs it, only makes sure whoever waits for it (its reply
+   * channel) learns the result.
+   */
+  CompletableFuture<Void> finished(Call call);
+
+  /**
    * Stores a platform failure for a call whose record could not be read, and sends it to {@code replyTo} (may be
    * empty), so its caller gets an answer.
    */

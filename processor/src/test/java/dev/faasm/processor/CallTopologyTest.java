@@ -51,6 +51,13 @@ class CallTopologyTest {
     }
 
     final List<String> rejected = new ArrayList<>();
+    final List<Call> alreadyFinished = new ArrayList<>();
+
+    @Override
+    public CompletableFuture<Void> finished(Call call) {
+      alreadyFinished.add(call);
+      return CompletableFuture.completedFuture(null);
+    }
 
     @Override
     public CompletableFuture<Void> reject(String callId, String replyTo, String reason) {
@@ -174,6 +181,9 @@ class CallTopologyTest {
     submit(call("0000000000000002"));
     assertEquals(1, runner.launched.size());
     assertEquals("0000000000000002", runner.launched.get(0).callId());
+    assertEquals(1, runner.alreadyFinished.size(), "its waiter is told instead");
+    assertEquals("0000000000000001", runner.alreadyFinished.get(0).callId());
+    tick();
     assertNull(pending.get("0000000000000001"));
   }
 

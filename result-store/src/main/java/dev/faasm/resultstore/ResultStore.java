@@ -152,6 +152,22 @@ public final class ResultStore implements AutoCloseable {
     return Long.valueOf(1).equals(stored);
   }
 
+  /**
+   * Wakes whoever waits on {@code replyChannel} for this (already stored) result: for a caller that asked again after
+   * the result was stored and published elsewhere (a re-sent chained call after its parent ran again on another
+   * processor). Does nothing for an empty channel.
+   */
+  public void publish(CallResult result, String replyChannel) {
+    Objects.requireNonNull(result, "result");
+    if (replyChannel == null || replyChannel.isEmpty()) {
+      return;
+    }
+    byte[] encoded = Codec.encode(result);
+    byte[] message = encoded.length <= INLINE_PAYLOAD_LIMIT ? encoded : idMessage(result.callId());
+    byte[] channel = utf8(replyChannel);
+    call("publishing the result of call " + result.callId(), () -> jedis.publish(channel, message));
+  }
+
   /** The stored result of a call, if it has one. */
   public Optional<CallResult> result(String callId) {
     byte[] key = resultKeyBytes(callId);
