@@ -19,7 +19,7 @@ final class ProcessorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String id = Servers.defaultInstanceId();
     Node node = common.node(id, true, wasmDir);
-    node.startProcessor(processor.config(id, common.funcRoot));
+    node.startProcessor(processor.config(id, common.funcRoot, common.topicPrefix));
     Servers.runUntilSignalled(node);
     return 0;
   }
@@ -34,13 +34,16 @@ final class ProcessorCommand implements Callable<Integer> {
         description = "deepest chain of calls (FAASM_MAX_CHAIN_DEPTH; default ${DEFAULT-VALUE})")
     int maxChainDepth;
 
-    @Option(names = "--application-id", defaultValue = "${env:FAASM_APPLICATION_ID:-faasm-processor}",
-        description = "Kafka Streams application id shared by all processors (default ${DEFAULT-VALUE})")
+    @Option(names = "--application-id", defaultValue = "${env:FAASM_APPLICATION_ID:-}",
+        description = "Kafka Streams application id (consumer group) shared by all processors of one platform "
+            + "(FAASM_APPLICATION_ID; default <topic prefix>processor, so two platforms with different topic "
+            + "prefixes on one cluster never share it)")
     String applicationId;
 
-    ProcessorConfig config(String instanceId, Path funcRoot) {
+    ProcessorConfig config(String instanceId, Path funcRoot, String topicPrefix) {
+      String app = applicationId == null || applicationId.isBlank() ? topicPrefix + "processor" : applicationId;
       return ProcessorConfig.defaults("processor-" + instanceId, funcRoot.resolve("streams"))
-          .withApplicationId(applicationId)
+          .withApplicationId(app)
           .withStreamThreads(streamThreads)
           .withMaxChainDepth(maxChainDepth);
     }

@@ -9,20 +9,34 @@ import dev.faasm.registry.Topics;
 import dev.faasm.resultstore.ResultStore;
 import dev.faasm.resultstore.ResultWaiter;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Puts calls on the calls topic and keeps their queued status; the Kafka and Redis side of invoking. */
-final class CallSubmitter {
+final class CallSubmitter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CallSubmitter.class);
+  /** Queued statuses waiting to be written; beyond this (Redis stalled for long) they are dropped, the calls not. */
+  private static final int STATUS_BACKLOG = 10_000;
 
   private final KafkaProducer<String, byte[]> producer;
   private final Topics topics;
   private final ResultStore store;
   private final ResultWaiter waiter;
   private final String replyChannel;
+  private final ThreadPoolExecutor statusWriter =
+      new ThreadPoolExecutor(
+          2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(STATUS_BACKLOG),
+          r -> {
+            Thread t = new Thread(r, "faasm-edge-status-writer");
+            t.setDaemon(true);
+            return t;
+          },
+          (task, pool) -> log.debug("status backlog full; a queued status is dropped (the call is not)"));
 
   CallSubmitter(
       KafkaProducer<String, byte[]> producer, Topics topics, ResultStore store, ResultWaiter waiter,
@@ -72,6 +86,24 @@ final class CallSubmitter {
               call.callId(), call.user(), call.function(), CallState.QUEUED, call.submittedAtMillis(), 0, ""));
     } catch (RuntimeException e) {
       log.warn("cannot store queued status of call {}", call.callId(), e);
+    }
+  }
+
+  /** Records the call as queued on a background thread: never blocks the caller, whatever Redis does. */
+  void markQueuedLater(Call call) {
+    statusWriter.execute(() -> markQueued(call));
+  }
+
+  @Override
+  public void close() {
+    statusWriter.shutdown();
+    try {
+      if (!statusWriter.awaitTermination(2, TimeUnit.SECONDS)) {
+        statusWriter.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      statusWriter.shutdownNow();
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -61,6 +61,7 @@ public final class Edge implements AutoCloseable {
   private KafkaProducer<String, byte[]> producer;
   private Admin admin;
   private ResultWaiter waiter;
+  private CallSubmitter submitter;
   private Undertow server;
   private String replyChannel;
   private int port;
@@ -96,7 +97,7 @@ public final class Edge implements AutoCloseable {
       admin = kafka.admin();
       replyChannel = ResultStore.replyChannel(store.config().keyPrefix(), config.instanceId());
       waiter = new ResultWaiter(store, replyChannel).start();
-      CallSubmitter submitter = new CallSubmitter(producer, topics, store, waiter, replyChannel);
+      submitter = new CallSubmitter(producer, topics, store, waiter, replyChannel);
       Router router = new Router(
           new InvokeHandler(registry, submitter, config, clock),
           new FunctionHandlers(registry, runtime, config.maxModuleBytes(), clock),
@@ -148,6 +149,9 @@ public final class Edge implements AutoCloseable {
         }
         log.warn("edge {}: server did not stop cleanly", config.instanceId(), e);
       }
+    }
+    if (submitter != null) {
+      submitter.close();
     }
     if (waiter != null) {
       waiter.close();

@@ -56,10 +56,10 @@ final class InvokeHandler {
         Dispatch.toIoThread(exchange, () -> Errors.send(exchange, e));
         return;
       }
-      Dispatch.onWorker(exchange, () -> {
-        submitter.markQueued(call);
-        Dispatch.toIoThread(exchange, () -> CallAnswers.accepted(exchange, call.callId()));
-      });
+      // Durable on the calls topic: answer now. The queued status is written in the background, so a slow or stalled
+      // Redis never holds up a 202.
+      submitter.markQueuedLater(call);
+      Dispatch.toIoThread(exchange, () -> CallAnswers.accepted(exchange, call.callId()));
     });
   }
 }
