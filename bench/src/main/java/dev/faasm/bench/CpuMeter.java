@@ -67,6 +67,35 @@ final class CpuMeter {
         machine / 1000.0 / calls, process / 1000.0 / calls, (machine - process) / 1000.0 / calls, top);
   }
 
+  /**
+   * The CPU used since {@link #start()} as cores busy over {@code seconds} of wall time (1.0 = one core all the time):
+   * the machine, this JVM, and this JVM's busiest thread groups.
+   */
+  String coresBusy(double seconds) throws IOException {
+    double machine = (machineBusyTicks() - machineBusyTicks) / TICKS_PER_SECOND;
+    double process = (processCpuNanos() - processNanos) / 1e9;
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<String, Long> byGroup = new HashMap<>();
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info == null) {
+        continue;
+      }
+      long now = threads.getThreadCpuTime(info.getThreadId());
+      if (now >= 0) {
+        byGroup.merge(group(info.getThreadName()), now - threadNanos.getOrDefault(info.getThreadId(), 0L), Long::sum);
+      }
+    }
+    long javaThreads = byGroup.values().stream().mapToLong(Long::longValue).sum();
+    byGroup.put("(GC, JIT and other VM threads)", (long) (process * 1e9) - javaThreads);
+    String top = byGroup.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(8)
+        .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / 1e9 / seconds))
+        .collect(Collectors.joining("; "));
+    return String.format("cores busy: machine %.2f, this JVM %.2f; threads: %s", machine / seconds,
+        process / seconds, top);
+  }
+
   private static String group(String name) {
     return name.replaceAll("\\d+", "#");
   }

@@ -40,10 +40,16 @@ final class ProcessorCommand implements Callable<Integer> {
             + "prefixes on one cluster never share it)")
     String applicationId;
 
+    @Option(names = "--replay-background-rate", defaultValue = "${env:FAASM_REPLAY_BACKGROUND_RATE:-500}",
+        description = "calls per second a replay starts at most while live calls are running; 0 = no limit "
+            + "(FAASM_REPLAY_BACKGROUND_RATE; default ${DEFAULT-VALUE})")
+    double replayBackgroundRate;
+
     ProcessorConfig config(String instanceId, Path funcRoot, String topicPrefix) {
       String app = applicationId == null || applicationId.isBlank() ? topicPrefix + "processor" : applicationId;
       return ProcessorConfig.defaults("processor-" + instanceId, funcRoot.resolve("streams"))
           .withApplicationId(app)
+          .withReplayBackgroundRate(replayBackgroundRate)
           .withStreamThreads(streamThreads)
           .withMaxChainDepth(maxChainDepth);
     }

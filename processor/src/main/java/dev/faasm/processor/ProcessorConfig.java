@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param moduleWait how long a call waits for its module to arrive from the modules topic
  * @param stateDir Kafka Streams state directory (the pending-call store)
  * @param moduleCollectInterval how often unreferenced module versions are looked for and deleted
+ * @param replayBackgroundRate calls per second a replay starts at most while live calls are running (0 = no limit)
  */
 public record ProcessorConfig(
     String applicationId,
@@ -28,7 +29,8 @@ public record ProcessorConfig(
     Duration commitInterval,
     Duration moduleWait,
     Path stateDir,
-    Duration moduleCollectInterval) {
+    Duration moduleCollectInterval,
+    double replayBackgroundRate) {
 
   public ProcessorConfig {
     Objects.requireNonNull(applicationId, "applicationId");
@@ -37,6 +39,9 @@ public record ProcessorConfig(
     Objects.requireNonNull(moduleWait, "moduleWait");
     Objects.requireNonNull(stateDir, "stateDir");
     Objects.requireNonNull(moduleCollectInterval, "moduleCollectInterval");
+    if (replayBackgroundRate < 0) {
+      throw new IllegalArgumentException("replayBackgroundRate must be >= 0: " + replayBackgroundRate);
+    }
     if (streamThreads < 1 || maxChainDepth < 0 || maxInFlight < 1 || maxQueuedGuests < 1) {
       throw new IllegalArgumentException("processor limits must be positive");
     }
@@ -46,24 +51,30 @@ public record ProcessorConfig(
     int cpus = Runtime.getRuntime().availableProcessors();
     return new ProcessorConfig(
         "faasm-processor", instanceId, 1, 16, 10_000, 2 * cpus, Duration.ofMillis(100), Duration.ofSeconds(30),
-        stateDir, Duration.ofMinutes(10));
+        stateDir, Duration.ofMinutes(10), 500);
   }
 
   public ProcessorConfig withApplicationId(String id) {
     return new ProcessorConfig(
         id, instanceId, streamThreads, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval, moduleWait,
-        stateDir, moduleCollectInterval);
+        stateDir, moduleCollectInterval, replayBackgroundRate);
   }
 
   public ProcessorConfig withStreamThreads(int n) {
     return new ProcessorConfig(
         applicationId, instanceId, n, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval, moduleWait,
-        stateDir, moduleCollectInterval);
+        stateDir, moduleCollectInterval, replayBackgroundRate);
   }
 
   public ProcessorConfig withMaxChainDepth(int depth) {
     return new ProcessorConfig(
         applicationId, instanceId, streamThreads, depth, maxInFlight, maxQueuedGuests, commitInterval, moduleWait,
-        stateDir, moduleCollectInterval);
+        stateDir, moduleCollectInterval, replayBackgroundRate);
+  }
+
+  public ProcessorConfig withReplayBackgroundRate(double rate) {
+    return new ProcessorConfig(
+        applicationId, instanceId, streamThreads, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval,
+        moduleWait, stateDir, moduleCollectInterval, rate);
   }
 }

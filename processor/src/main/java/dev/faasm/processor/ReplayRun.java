@@ -29,6 +29,12 @@ import java.util.function.Consumer;
  * One replay: runs the selected calls again, one at a time and only while no live call waits for a guest slot (live
  * calls go first), at most {@code rate_per_second}, and compares each new outcome with the original result.
  *
+ * <p>Live calls first: a replay never takes a guest slot a live call waits for, and while live calls are running
+ * (a live guest started within the last {@value #LIVE_WINDOW_MILLIS} ms) it starts at most {@code backgroundRate}
+ * calls per second, whatever its own rate; on a processor with no live traffic it runs at its full (or requested)
+ * speed. A replay at full speed allocates and computes as fast as the machine allows, and the garbage collector's
+ * pauses would otherwise reach every live call.
+ *
  * <p>Each call runs against the requested module version with its original inputs: the same input, the same seed
  * (so the same random numbers) and a clock starting at the original start time. Its chained calls run inside the
  * replay too ({@link ReplayHost}); nothing is written to the calls topic or the result store, so the originals stay
@@ -38,6 +44,7 @@ final class ReplayRun {
   static final int MAX_DIFFERENCES = 5;
   static final int MAX_OUTPUT_SHOWN = 512;
   private static final long PROGRESS_EVERY_NANOS = Duration.ofMillis(250).toNanos();
+  static final long LIVE_WINDOW_MILLIS = 200;
 
   private final ReplayRequest request;
   private final ReplaySelection.Selected selected;
@@ -47,10 +54,16 @@ final class ReplayRun {
   private final Duration moduleWait;
   private final Clock clock;
   private final ReplayReport.Builder report;
+  private final double backgroundRate;
+  private final java.util.concurrent.atomic.AtomicLong ownGuests = new java.util.concurrent.atomic.AtomicLong();
+  private long liveSeen = -1;
+  private long liveSeenAtNanos;
+  private long lastStartNanos;
 
   ReplayRun(
       ReplayRequest request, ReplaySelection.Selected selected, FunctionRuntime runtime, FunctionRegistry registry,
-      int maxChainDepth, Duration moduleWait, Clock clock, ReplayReport.Builder report) {
+      int maxChainDepth, Duration moduleWait, double backgroundRate, Clock clock, ReplayReport.Builder report) {
+    this.backgroundRate = backgroundRate;
     this.request = request;
     this.selected = selected;
     this.runtime = runtime;
@@ -80,9 +93,7 @@ final class ReplayRun {
         }
       }
       i++;
-      while (runtime.queuedGuests() > 0) {
-        Thread.sleep(1); // live calls first: a replay takes a guest slot only when nobody is waiting for one
-      }
+      yieldToLiveCalls();
       Call call = retarget(original);
       CallOutcome outcome;
       try {
@@ -97,6 +108,25 @@ final class ReplayRun {
       }
     }
     return report;
+  }
+
+  /** Waits while live calls wait for a guest slot, and paces the replay while live calls are running. */
+  private void yieldToLiveCalls() throws InterruptedException {
+    while (true) {
+      long now = System.nanoTime();
+      long live = runtime.guestsStarted() - ownGuests.get();
+      if (live != liveSeen) {
+        liveSeen = live;
+        liveSeenAtNanos = now;
+      }
+      boolean liveRunning = now - liveSeenAtNanos < LIVE_WINDOW_MILLIS * 1_000_000;
+      long due = liveRunning && backgroundRate > 0 ? lastStartNanos + (long) (1e9 / backgroundRate) : now;
+      if (runtime.queuedGuests() == 0 && now >= due) {
+        lastStartNanos = now;
+        return;
+      }
+      Thread.sleep(1);
+    }
   }
 
   /** The call as the replay runs it: the target module version instead of the recorded one, when asked. */
@@ -145,6 +175,7 @@ final class ReplayRun {
             .withReplayInputs(
                 original == null ? -1 : original.startedAtMillis(),
                 call.seed().length >= Invocation.MIN_SEED_BYTES ? call.seed() : null);
+    ownGuests.incrementAndGet();
     return runtime.execute(invocation, new ReplayHost(call, this))
         .thenCompose(outcome -> deferred(call, outcome).thenApply(v -> outcome));
   }

@@ -152,7 +152,8 @@ final class ReplayService implements AutoCloseable {
           .setOldestReplayableMillis(selected.oldestReplayableMillis());
       publish(report, true);
       if (!request.getDryRun()) {
-        new ReplayRun(request, selected, runtime, registry, config.maxChainDepth(), config.moduleWait(), clock, report)
+        new ReplayRun(request, selected, runtime, registry, config.maxChainDepth(), config.moduleWait(),
+                config.replayBackgroundRate(), clock, report)
             .run(r -> publish(r, false));
       }
       report.setState(ReplayState.REPLAY_STATE_DONE).setFinishedAtMillis(clock.millis());
@@ -192,13 +193,17 @@ final class ReplayService implements AutoCloseable {
     }
   }
 
+  /** Stops polling at once; a replay in progress is interrupted (it is run again by the next owner). */
   @Override
   public void close() {
     closed = true;
     consumer.wakeup();
-    thread.interrupt();
     try {
-      thread.join(10_000);
+      thread.join(1_000);
+      if (thread.isAlive()) {
+        thread.interrupt();
+        thread.join(10_000);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

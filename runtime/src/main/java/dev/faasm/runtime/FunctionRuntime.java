@@ -26,6 +26,7 @@ public final class FunctionRuntime implements AutoCloseable {
   private final ModuleCache modules;
   private final GuestScheduler scheduler;
   private final Watchdog watchdog = new Watchdog();
+  private final java.util.concurrent.atomic.AtomicLong guestsStarted = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean closed;
 
   public FunctionRuntime(RuntimeConfig config) {
@@ -93,6 +94,11 @@ public final class FunctionRuntime implements AutoCloseable {
     return scheduler.queued();
   }
 
+  /** Guests started since this runtime was created (a replay tells live traffic from its own by this). */
+  public long guestsStarted() {
+    return guestsStarted.get();
+  }
+
   /** Modules compiled from scratch so far (not found in the memory or disk cache). */
   public long compilations() {
     return modules.compilations();
@@ -127,6 +133,7 @@ public final class FunctionRuntime implements AutoCloseable {
   }
 
   private CallOutcome runGuest(Invocation invocation, CallHost host, GuestScheduler.Slot slot) {
+    guestsStarted.incrementAndGet();
     long startedAtMillis = clock.millis();
     long start = System.nanoTime();
     CallOutcome outcome;
