@@ -16,6 +16,7 @@ import dev.faasm.registry.KafkaSettings;
 import dev.faasm.registry.Topics;
 import dev.faasm.resultstore.ResultStore;
 import dev.faasm.resultstore.ResultStoreConfig;
+import dev.faasm.runtime.FunctionRuntime;
 import dev.faasm.runtime.RuntimeConfig;
 import java.io.IOException;
 import java.lang.management.CompilationMXBean;
@@ -51,14 +52,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * <ol>
  *   <li>records {@code --calls} sync calls of {@code simon/echo} through the edge on {@code --connections}
  *       connections (a few bytes of input each), then more, up to {@code --large-calls} in all;
- *   <li><b>replay throughput</b>: replays exactly those calls (their time range, user simon, function echo, target
+ *   <li><b>replay throughput</b>, with no live calls (so at full speed): replays exactly those calls (their time range, user simon, function echo, target
  *       ORIGINAL, no rate limit) {@code --throughput-runs} times, reading the report from the result store every 50 ms
  *       until DONE: calls/s = replayed / (finished − started), and the selection time (first report with
  *       {@code selected} set − started, ±50 ms); checks identical == replayed == selected == calls;
  *   <li><b>live latency</b>: sequential sync echo calls (concurrency 1) without a replay, then while replays run
  *       back to back (of all {@code --large-calls} without a rate limit, of the first {@code --calls} at each
  *       {@code --rates} limit), then without again: exact p50/p90/p99/max, also of only the calls made while a
- *       replay was replaying (not selecting), the cores busy by thread group, GC pauses, and where the slowest 1%
+ *       replay was replaying (not selecting), the replay's own calls/s while the live calls ran (the processor paces
+ *       it to its replay background rate then), the cores busy by thread group, GC pauses, and where the slowest 1%
  *       spent their time.
  * </ol>
  *
@@ -80,6 +82,8 @@ public final class ReplayBench {
   private ResultStore store;
   private KafkaProducer<String, byte[]> producer;
   private int port;
+  /** The processor's runtime: its guest-start counter tells replayed calls from live ones (echo chains nothing). */
+  private FunctionRuntime runtime;
   /** The recorded calls: {@code options.calls} in [fromMillis, toMillis), {@code largeCalls} in [fromMillis, toLargeMillis). */
   private long fromMillis;
   private long toMillis;
@@ -114,12 +118,15 @@ public final class ReplayBench {
             new Node(new KafkaSettings(kafka.bootstrapServers(), options.kafkaOverrides), topics,
                 ResultStoreConfig.of(redis.url()), runtimeConfig, work, "bench", true)) {
       node.seed(Modules.wasmDir());
-      node.startProcessor(ProcessorConfig.defaults("processor-bench", work.resolve("streams")));
+      ProcessorConfig processorConfig = ProcessorConfig.defaults("processor-bench", work.resolve("streams"));
+      node.startProcessor(processorConfig);
       node.startEdge(edgeConfig);
       port = node.edge().port();
-      System.out.printf("platform up in %.1f s: edge on port %d, %d guest slots (Kafka %s, Redis %s)%n",
+      runtime = node.runtime();
+      System.out.printf("platform up in %.1f s: edge on port %d, %d guest slots, replay background rate %.0f/s"
+              + " (Kafka %s, Redis %s)%n",
           (System.nanoTime() - began) / 1e9, port, node.runtime().config().maxConcurrentGuests(),
-          kafka.bootstrapServers(), redis.url());
+          processorConfig.replayBackgroundRate(), kafka.bootstrapServers(), redis.url());
       try (ResultStore s = new ResultStore(ResultStoreConfig.of(redis.url()));
           KafkaProducer<String, byte[]> p = KafkaSettings.of(kafka.bootstrapServers()).producer("bench-replays")) {
         store = s;
@@ -195,17 +202,23 @@ public final class ReplayBench {
   // --------------------------------------------------------------------------------------------- 2. throughput
 
   private void throughput() throws Exception {
-    System.out.printf("== replay throughput: %d replays of the %,d recorded calls, no rate limit%n",
+    System.out.printf("== replay throughput: %d replays of the %,d recorded calls, no rate limit, no live calls%n",
         options.throughputRuns, options.calls);
+    // No live traffic here (the processor paces a replay while a live guest started in the last 200 ms): let the
+    // recording's last calls age out first.
+    Thread.sleep(500);
     for (int run = 1; run <= options.throughputRuns; run++) {
+      long guestsBefore = runtime.guestsStarted();
       Tracker t = submit(0, toMillis, options.calls);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.maxReplaySeconds);
+      List<long[]> starts = new ArrayList<>(); // {nanoTime, guests started by this replay}
       while (!t.poll()) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("replay " + t.id + " not done after " + options.maxReplaySeconds + " s: "
               + t.last);
         }
         sampleReplayer(t.selectedSeenMillis == 0 ? selectingSamples : replayingSamples);
+        starts.add(new long[] {System.nanoTime(), runtime.guestsStarted() - guestsBefore});
         Thread.sleep(POLL_MILLIS);
       }
       ReplayReport r = t.last;
@@ -219,9 +232,31 @@ public final class ReplayBench {
         String.format("%,d", r.getIdentical()), String.format("%,d", r.getDifferent() + r.getFailed()),
         String.format("≈ %,d ms", selection), String.format("%,d ms", wall),
         String.format("**%,.0f**", r.getReplayed() * 1000.0 / Math.max(1, wall)),
-        replaying > 0 ? String.format("%,.0f", r.getReplayed() * 1000.0 / replaying) : "n/a"
+        replaying > 0 ? String.format("%,.0f", r.getReplayed() * 1000.0 / replaying) : "n/a",
+        steadyRate(starts, r.getReplayed())
       });
     }
+  }
+
+  /**
+   * The replay's rate between 10% and 90% of its calls started (from the 50-ms samples of the runtime's guest-start
+   * counter): its full speed, without the start and end of the replaying part.
+   */
+  private static String steadyRate(List<long[]> starts, long calls) {
+    long[] first = null;
+    long[] last = null;
+    for (long[] s : starts) {
+      if (first == null && s[1] >= calls / 10) {
+        first = s;
+      }
+      if (s[1] <= calls * 9 / 10) {
+        last = s;
+      }
+    }
+    if (first == null || last == null || last[0] - first[0] < 100_000_000L) {
+      return "n/a";
+    }
+    return String.format("%,.0f", (last[1] - first[1]) * 1e9 / (last[0] - first[0]));
   }
 
   /** Records a problem unless the replay is DONE with selected = replayed = identical = the calls it covers. */
@@ -437,7 +472,8 @@ public final class ReplayBench {
         if (rate > 0) {
           phase(client, String.format("%,d-call replays at rate_per_second %.0f", options.calls, rate), rate);
         } else {
-          phase(client, String.format("%,d-call replays back to back, no rate limit", largeCalls), rate);
+          phase(client, String.format("%,d-call replays back to back, no rate limit (platform pacing only)",
+              largeCalls), rate);
         }
       }
       if (options.baselineAgain) {
@@ -469,6 +505,7 @@ public final class ReplayBench {
     String[] ids = new String[n];
     long[] gcBefore = gc();
     CpuMeter cpu = CpuMeter.start();
+    long guestsBefore = runtime.guestsStarted();
     long windowStart = System.currentTimeMillis();
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
@@ -482,6 +519,7 @@ public final class ReplayBench {
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     long windowEnd = System.currentTimeMillis();
+    long replayedInWindow = runtime.guestsStarted() - guestsBefore - n; // every live call started one guest
     String cores = cpu.coresBusy(seconds);
     long[] gcAfter = gc();
     if (jfr != null) {
@@ -516,7 +554,9 @@ public final class ReplayBench {
         whileReplaying = new Percentiles(inside, count);
         System.out.println("  while replaying: " + whileReplaying.summaryUs());
       }
-      replayRow(label, replays, windowStart, windowEnd);
+      System.out.printf("  replayed during the live calls: %,d calls in %.1f s = %,.0f calls/s%n", replayedInWindow,
+          seconds, replayedInWindow / seconds);
+      replayRow(label, replays, windowStart, windowEnd, replayedInWindow / seconds);
     }
     phases.add(new Phase(label, rate != null, p, whileReplaying,
         String.format("%d pauses, %d ms", gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1])));
@@ -525,7 +565,8 @@ public final class ReplayBench {
     }
   }
 
-  private void replayRow(String label, List<Tracker> replays, long windowStart, long windowEnd) {
+  private void replayRow(String label, List<Tracker> replays, long windowStart, long windowEnd,
+      double ratePerSecondDuringLive) {
     long calls = 0;
     long replayingMillis = 0;
     long selectingMillis = 0;
@@ -547,6 +588,7 @@ public final class ReplayBench {
     replayRows.add(new String[] {
       label, String.format("%d (%d clean)", replays.size(), clean), String.format("%,d", calls),
       String.format("%,.0f", calls * 1000.0 / Math.max(1, replayingMillis)),
+      String.format("**%,.0f**", ratePerSecondDuringLive),
       String.format("%.0f%%", 100.0 * selectingMillis / Math.max(1, selectingMillis + replayingMillis)),
       String.format("%.0f%% of %.1f s", 100.0 * replayingInWindow / window, window / 1000.0)
     });
@@ -604,7 +646,8 @@ public final class ReplayBench {
     System.out.printf("## Replay throughput (%,d recorded sync calls of simon/echo, target original, no rate limit)%n%n",
         options.calls);
     Table.print(new String[] {"run", "selected", "replayed", "identical", "different+failed",
-        "selection (±50 ms)", "finished − started", "calls/s", "calls/s after selection"}, throughputRows);
+        "selection (±50 ms)", "finished − started", "calls/s", "calls/s after selection",
+        "calls/s, 10–90% of calls"}, throughputRows);
     printSamples("selecting", selectingSamples);
     printSamples("replaying", replayingSamples);
 
@@ -624,7 +667,8 @@ public final class ReplayBench {
     if (!replayRows.isEmpty()) {
       System.out.println();
       Table.print(new String[] {"replays during the live run", "replays", "calls replayed",
-          "replay calls/s (after selection)", "time selecting", "live run spent replaying"}, replayRows);
+          "replay calls/s (after selection, whole replays)", "replay calls/s during the live calls", "time selecting",
+          "live run spent replaying"}, replayRows);
     }
     if (!breakdownRows.isEmpty()) {
       System.out.println();

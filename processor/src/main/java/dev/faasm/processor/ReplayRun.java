@@ -115,17 +115,27 @@ final class ReplayRun {
     while (true) {
       long now = System.nanoTime();
       long live = runtime.guestsStarted() - ownGuests.get();
-      if (live != liveSeen) {
+      if (liveSeen < 0) {
+        liveSeen = live; // what ran before this replay is not live traffic now
+        liveSeenAtNanos = now - LIVE_WINDOW_MILLIS * 1_000_000;
+      } else if (live != liveSeen) {
         liveSeen = live;
         liveSeenAtNanos = now;
       }
       boolean liveRunning = now - liveSeenAtNanos < LIVE_WINDOW_MILLIS * 1_000_000;
       long due = liveRunning && backgroundRate > 0 ? lastStartNanos + (long) (1e9 / backgroundRate) : now;
-      if (runtime.queuedGuests() == 0 && now >= due) {
-        lastStartNanos = now;
+      if (runtime.queuedGuests() > 0) {
+        Thread.sleep(1);
+      } else if (now < due) {
+        java.util.concurrent.locks.LockSupport.parkNanos(Math.min(due - now, 1_000_000));
+        if (Thread.interrupted()) {
+          throw new InterruptedException("replay interrupted");
+        }
+      } else {
+        // Keep to the schedule (not "an interval after we noticed"), unless we fell behind it.
+        lastStartNanos = liveRunning && now - due < 1_000_000 ? due : now;
         return;
       }
-      Thread.sleep(1);
     }
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faasm.embedded.TestPlatform;
+import dev.faasm.embedded.TopicReader;
 import dev.faasm.protocol.CallIds;
 import dev.faasm.protocol.Codec;
 import dev.faasm.protocol.FunctionMeta;
@@ -17,19 +18,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -118,19 +114,8 @@ class FunctionRegistryIT {
   /** The latest value of each key on the topic (null for a tombstone). */
   private Map<String, byte[]> latest(String topic) {
     Map<String, byte[]> out = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(kafka.consumerProps("reg-it-reader"), new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = new ArrayList<>();
-      consumer.partitionsFor(topic).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-      while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
-          out.put(rec.key(), rec.value());
-        }
-      }
+    for (ConsumerRecord<String, byte[]> rec : TopicReader.readAll(kafka.consumerProps("reg-it-reader"), topic)) {
+      out.put(rec.key(), rec.value());
     }
     return out;
   }
