@@ -11,7 +11,8 @@
 #       --requests N --warmup-requests N     live calls at concurrency 1: measured per run / warm-up (default 3000 / 1000)
 #       --rates 0,500                live runs with replays back to back at these rate_per_second (0 = no limit;
 #                                    "none" = only the runs without a replay)
-#       --no-baseline-again          skip the second run without a replay (a check for drift)
+#       --rounds N                   live runs interleaved N times: no replay, then one run per rate (default 2)
+#       --no-baseline-again          skip the last run without a replay (after the last round)
 #       --no-breakdown               skip reading each live call's timestamps (GET /calls/id)
 #       --max-replay-seconds S       how long one replay may take (default 300)
 #       --jfr FILE                   JFR recording (profile settings) of the unlimited-replay live run; summarise it

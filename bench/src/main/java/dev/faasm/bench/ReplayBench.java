@@ -58,7 +58,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *       {@code selected} set − started, ±50 ms); checks identical == replayed == selected == calls;
  *   <li><b>live latency</b>: sequential sync echo calls (concurrency 1) without a replay, then while replays run
  *       back to back (of all {@code --large-calls} without a rate limit, of the first {@code --calls} at each
- *       {@code --rates} limit), then without again: exact p50/p90/p99/max, also of only the calls made while a
+ *       {@code --rates} limit), interleaved {@code --rounds} times, then without again (each replay run is compared
+ *       with the no-replay runs just before and after it, and pooled): exact p50/p90/p99/max, also of only the calls made while a
  *       replay was replaying (not selecting), the replay's own calls/s while the live calls ran (the processor paces
  *       it to its replay background rate then), the cores busy by thread group, GC pauses, and where the slowest 1%
  *       spent their time.
@@ -441,7 +442,12 @@ public final class ReplayBench {
   // ------------------------------------------------------------------------------------------ 3. live latency
 
   /** One live run: its latencies, those of the calls sent and answered while a replay was replaying, and more. */
-  private record Phase(String label, boolean replay, Percentiles all, Percentiles whileReplaying, String gc) {}
+  private record Phase(String label, Double rate, long[] latencies, Percentiles all, Percentiles whileReplaying,
+      String gc) {
+    boolean replay() {
+      return rate != null;
+    }
+  }
 
   private void latency() throws Exception {
     System.out.printf("== live latency: sequential sync POST /f/simon/echo, %,d warm-up then %,d measured per run%n",
@@ -467,17 +473,23 @@ public final class ReplayBench {
       } while (compiling >= 100 && System.nanoTime() < deadline);
       System.out.printf("  warm-up: %,d + %,d calls (the last 500 with %d ms of JIT compilation)%n",
           options.warmupRequests, extra, compiling);
-      phase(client, "no replay", null);
-      for (double rate : options.rates) {
-        if (rate > 0) {
-          phase(client, String.format("%,d-call replays at rate_per_second %.0f", options.calls, rate), rate);
-        } else {
-          phase(client, String.format("%,d-call replays back to back, no rate limit (platform pacing only)",
-              largeCalls), rate);
+      // Interleaved (no replay, replays, no replay, replays, ..., no replay) so that every replay run has a baseline
+      // measured just before and just after it, not minutes apart.
+      for (int round = 1; round <= options.rounds; round++) {
+        String suffix = options.rounds > 1 ? " [" + round + "]" : "";
+        phase(client, (round == 1 ? "no replay" : "no replay (again)") + suffix, null);
+        for (double rate : options.rates) {
+          if (rate > 0) {
+            phase(client, String.format("%,d-call replays at rate_per_second %.0f", options.calls, rate) + suffix,
+                rate);
+          } else {
+            phase(client, String.format("%,d-call replays back to back, no rate limit (platform pacing only)",
+                largeCalls) + suffix, rate);
+          }
         }
       }
       if (options.baselineAgain) {
-        phase(client, "no replay (again)", null);
+        phase(client, "no replay (again)" + (options.rounds > 1 ? " [end]" : ""), null);
       }
     }
   }
@@ -558,7 +570,7 @@ public final class ReplayBench {
           seconds, replayedInWindow / seconds);
       replayRow(label, replays, windowStart, windowEnd, replayedInWindow / seconds);
     }
-    phases.add(new Phase(label, rate != null, p, whileReplaying,
+    phases.add(new Phase(label, rate, latencies, p, whileReplaying,
         String.format("%d pauses, %d ms", gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1])));
     if (options.breakdown) {
       breakdown(client, label, ids, sentMicros, receivedMicros, latencies);
@@ -654,16 +666,18 @@ public final class ReplayBench {
     System.out.println();
     System.out.println("## Live calls (c=1, sync POST /f/simon/echo) without and with replays");
     System.out.println();
-    List<Phase> baselines = phases.stream().filter(ph -> !ph.replay()).toList();
     List<String[]> rows = new ArrayList<>();
-    for (Phase ph : phases) {
-      rows.add(latencyRow(ph.label(), ph.all(), baselines, ph.gc()));
+    for (int i = 0; i < phases.size(); i++) {
+      Phase ph = phases.get(i);
+      List<Phase> neighbours = neighbouringBaselines(i);
+      rows.add(latencyRow(ph.label(), ph.all(), neighbours, ph.gc()));
       if (ph.whileReplaying() != null) {
-        rows.add(latencyRow("  … of which sent and answered while replaying", ph.whileReplaying(), baselines, ""));
+        rows.add(latencyRow("  … of which sent and answered while replaying", ph.whileReplaying(), neighbours, ""));
       }
     }
-    String versus = baselines.size() > 1 ? "p99 / no-replay p99 (first, again)" : "p99 / no-replay p99";
-    Table.print(new String[] {"live run", "calls", "p50", "p90", "p99", "max", versus, "GC"}, rows);
+    Table.print(new String[] {"live run", "calls", "p50", "p90", "p99", "max",
+        "p99 / no-replay p99 (run before, run after)", "GC"}, rows);
+    printPooled();
     if (!replayRows.isEmpty()) {
       System.out.println();
       Table.print(new String[] {"replays during the live run", "replays", "calls replayed",
@@ -685,6 +699,49 @@ public final class ReplayBench {
       System.out.println("PROBLEMS:");
       problems.forEach(p -> System.out.println("- " + p));
     }
+  }
+
+  /** The no-replay runs just before and just after phase i (for a no-replay run: the one before it). */
+  private List<Phase> neighbouringBaselines(int i) {
+    List<Phase> found = new ArrayList<>();
+    for (int j = i - 1; j >= 0; j--) {
+      if (!phases.get(j).replay()) {
+        found.add(phases.get(j));
+        break;
+      }
+    }
+    if (phases.get(i).replay()) {
+      for (int j = i + 1; j < phases.size(); j++) {
+        if (!phases.get(j).replay()) {
+          found.add(phases.get(j));
+          break;
+        }
+      }
+    }
+    return found;
+  }
+
+  /** All the calls of all the no-replay runs against all those of the replay runs at each rate, pooled. */
+  private void printPooled() {
+    List<Phase> baselines = phases.stream().filter(ph -> !ph.replay()).toList();
+    if (baselines.size() < 2 || baselines.size() == phases.size()) {
+      return;
+    }
+    Percentiles base = pool(baselines);
+    System.out.printf("%npooled: no replay (%d runs, %,d calls): p50 %s, p90 %s, p99 %s%n", baselines.size(),
+        base.count(), ms(base.median()), ms(base.at(90)), ms(base.at(99)));
+    for (double rate : options.rates) {
+      List<Phase> runs = phases.stream().filter(ph -> ph.replay() && ph.rate() == rate).toList();
+      Percentiles p = pool(runs);
+      System.out.printf("pooled: %s (%d runs, %,d calls): p50 %s, p90 %s, p99 %s = %.2f× the pooled no-replay p99%n",
+          rate > 0 ? String.format("replays at rate_per_second %.0f", rate) : "replays, no rate limit (pacing only)",
+          runs.size(), p.count(), ms(p.median()), ms(p.at(90)), ms(p.at(99)), (double) p.at(99) / base.at(99));
+    }
+  }
+
+  private static Percentiles pool(List<Phase> runs) {
+    long[] all = runs.stream().flatMapToLong(ph -> Arrays.stream(ph.latencies())).toArray();
+    return new Percentiles(all);
   }
 
   private static String[] latencyRow(String label, Percentiles p, List<Phase> baselines, String gc) {
@@ -741,6 +798,7 @@ public final class ReplayBench {
     int largeCalls = 20_000;
     int connections = 4;
     int throughputRuns = 3;
+    int rounds = 2;
     int requests = 3_000;
     int warmupRequests = 1_000;
     double[] rates = {0, 500};
@@ -767,6 +825,7 @@ public final class ReplayBench {
               case "--large-calls" -> o.largeCalls = Integer.parseInt(v);
               case "--connections" -> o.connections = Integer.parseInt(v);
               case "--throughput-runs" -> o.throughputRuns = Integer.parseInt(v);
+              case "--rounds" -> o.rounds = Integer.parseInt(v);
               case "--requests" -> o.requests = Integer.parseInt(v);
               case "--warmup-requests" -> o.warmupRequests = Integer.parseInt(v);
               case "--rates" -> o.rates = v.isBlank() || v.equals("none") ? new double[0]
@@ -785,7 +844,7 @@ public final class ReplayBench {
           }
         }
       }
-      if (o.calls < 1 || o.connections < 1 || o.requests < 1 || o.warmupRequests < 0 || o.throughputRuns < 0
+      if (o.calls < 1 || o.connections < 1 || o.requests < 1 || o.warmupRequests < 0 || o.throughputRuns < 0 || o.rounds < 1
           || o.maxReplaySeconds < 1 || o.maxReplaySeconds > 3600 || Arrays.stream(o.rates).anyMatch(r -> r < 0)) {
         throw new IllegalArgumentException("counts must be positive, rates >= 0, --max-replay-seconds in [1, 3600]");
       }

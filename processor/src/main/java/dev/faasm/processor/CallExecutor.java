@@ -16,6 +16,7 @@ import dev.faasm.resultstore.ResultStore;
 import dev.faasm.resultstore.ResultWaiter;
 import dev.faasm.runtime.CallOutcome;
 import dev.faasm.runtime.ChainedCall;
+import dev.faasm.runtime.FailureKind;
 import dev.faasm.runtime.FunctionRuntime;
 import dev.faasm.runtime.Invocation;
 import java.time.Clock;
@@ -26,7 +27,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -48,6 +52,11 @@ final class CallExecutor implements CallRunner {
   private final Executor io;
   private final Clock clock;
   private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, Claim> claims = new ConcurrentHashMap<>();
+  private final AtomicInteger claimed = new AtomicInteger();
+
+  /** A call that waited this long for its guest slot is looked up again before it starts. */
+  private static final long RECHECK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   CallExecutor(
       FunctionRuntime runtime,
@@ -84,9 +93,10 @@ final class CallExecutor implements CallRunner {
         .thenCompose(result -> send(topics.results(), callId, Codec.encode(result)));
   }
 
+  /** Calls launched here that have not reached a guest yet (in preparation or queued for a slot). */
   @Override
   public int backlog() {
-    return runtime.queuedGuests();
+    return claimed.get();
   }
 
   /**
@@ -103,9 +113,14 @@ final class CallExecutor implements CallRunner {
       // The same call again, maybe for another waiter (its parent ran again elsewhere): tell that one too.
       return running.thenCompose(v -> notifyWaiter(call, 0));
     }
-    runOnce(call)
+    Claim claim = new Claim();
+    claims.put(call.callId(), claim);
+    claimed.incrementAndGet();
+    runOnce(call, claim)
         .whenComplete(
             (v, error) -> {
+              claim.leave();
+              claims.remove(call.callId(), claim);
               inFlight.remove(call.callId(), mine);
               if (error != null) {
                 mine.completeExceptionally(error);
@@ -116,7 +131,56 @@ final class CallExecutor implements CallRunner {
     return mine;
   }
 
-  private CompletableFuture<Void> runOnce(Call call) {
+  /**
+   * The call's task left this processor (a rebalance, a shutdown): if its run has not reached a guest yet, it is
+   * withdrawn when its slot comes up, and its future fails, so the call stays pending for the task's next owner.
+   */
+  @Override
+  public void cancel(String callId) {
+    Claim claim = claims.get(callId);
+    if (claim != null) {
+      claim.revoked = true;
+    }
+  }
+
+  /**
+   * A launched call that has not reached a guest yet. The launch limit counts these (claimed calls), not only the
+   * runtime's queue, so a processor never claims more calls than it can start soon.
+   */
+  private final class Claim {
+    private final long claimedAtNanos = System.nanoTime();
+    private final AtomicBoolean left = new AtomicBoolean();
+    private volatile boolean revoked;
+    private volatile boolean finishedElsewhere;
+
+    /** The call reached its guest slot, or ended without one: it no longer counts as claimed. */
+    void leave() {
+      if (left.compareAndSet(false, true)) {
+        claimed.decrementAndGet();
+      }
+    }
+
+    /**
+     * At the guest slot: run only a call that is still ours, and that has no result yet if it waited long enough
+     * for one to appear elsewhere (a processor that was paused, or slow, while another ran the same call).
+     */
+    boolean stillWanted(Call call) {
+      leave();
+      if (revoked) {
+        return false;
+      }
+      if (System.nanoTime() - claimedAtNanos > RECHECK_AFTER_NANOS) {
+        try {
+          finishedElsewhere = store.result(call.callId()).isPresent();
+        } catch (RuntimeException e) {
+          log.debug("cannot look up call {} before it starts; running it", call.callId(), e);
+        }
+      }
+      return !finishedElsewhere;
+    }
+  }
+
+  private CompletableFuture<Void> runOnce(Call call, Claim claim) {
     return CompletableFuture.supplyAsync(() -> prepare(call), io)
         .thenCompose(
             prepared -> {
@@ -125,13 +189,32 @@ final class CallExecutor implements CallRunner {
                 return emitChains(call, prepared.done()).thenApply(v -> prepared.done());
               }
               ChainingHost host =
-                  new ChainingHost(call, registry, waiter, producer, topics, config.maxChainDepth(), clock);
+                  new ChainingHost(call, registry, waiter, producer, topics, config.maxChainDepth(), clock,
+                      () -> claim.stillWanted(call));
               return runtime
                   .execute(prepared.invocation(), host)
-                  .thenApply(outcome -> toResult(call, outcome))
-                  .thenCompose(result -> storeAfter(emitChains(call, result), call, result));
+                  .thenCompose(outcome -> {
+                    if (outcome.failure() == FailureKind.WITHDRAWN) {
+                      return withdrawn(call, claim);
+                    }
+                    CallResult result = toResult(call, outcome);
+                    return storeAfter(emitChains(call, result), call, result);
+                  });
             })
-        .thenCompose(result -> send(topics.results(), call.callId(), Codec.encode(result)));
+        .thenCompose(result -> result == null
+            ? CompletableFuture.completedFuture(null)
+            : send(topics.results(), call.callId(), Codec.encode(result)));
+  }
+
+  /** A call withdrawn at its guest slot: nothing to store; its waiter hears of the result that exists. */
+  private CompletableFuture<CallResult> withdrawn(Call call, Claim claim) {
+    if (claim.revoked) {
+      log.debug("call {} withdrawn: its task left this processor", call.callId());
+      return CompletableFuture.failedFuture(
+          new CancellationException("call " + call.callId() + " withdrawn: its task left this processor"));
+    }
+    log.info("call {} withdrawn before it started: another processor finished it meanwhile", call.callId());
+    return notifyWaiter(call, 0).thenApply(v -> null);
   }
 
   private record Prepared(Invocation invocation, CallResult done) {}

@@ -181,8 +181,10 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
 
   @Override
   public void close() {
-    // In-flight calls finish on their own: their results land in the store, and whoever owns the task next finds
-    // them there and does not run them again.
+    // The task leaves this processor. Calls already on a guest finish on their own (their results land in the store,
+    // and whoever owns the task next does not run them again); calls still waiting for a guest are withdrawn, so
+    // that only the task's next owner runs them.
+    inFlight.forEach(runner::cancel);
     toLaunch.clear();
     inFlight.clear();
   }

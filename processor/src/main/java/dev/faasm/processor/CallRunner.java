@@ -22,6 +22,9 @@ public interface CallRunner {
    */
   CompletableFuture<Void> reject(String callId, String replyTo, String reason);
 
+  /** The call's task left this processor: withdraw the call's run if it has not reached a guest yet. */
+  void cancel(String callId);
+
   /** Work accepted but waiting for a guest slot: the Streams side launches no more while this is high. */
   int backlog();
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
@@ -37,6 +38,7 @@ final class ChainingHost implements CallHost {
   private final int maxChainDepth;
   private final Clock clock;
   private final AtomicInteger dispatched = new AtomicInteger();
+  private final BooleanSupplier stillWanted;
 
   ChainingHost(
       Call parent,
@@ -45,7 +47,9 @@ final class ChainingHost implements CallHost {
       Producer<String, byte[]> producer,
       Topics topics,
       int maxChainDepth,
-      Clock clock) {
+      Clock clock,
+      BooleanSupplier stillWanted) {
+    this.stillWanted = stillWanted;
     this.parent = parent;
     this.registry = registry;
     this.waiter = waiter;
@@ -96,6 +100,11 @@ final class ChainingHost implements CallHost {
       throw new CallHostException("cannot dispatch chained call to " + target + ": " + e);
     }
     return id;
+  }
+
+  @Override
+  public boolean stillWanted() {
+    return stillWanted.getAsBoolean();
   }
 
   @Override

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param streamThreads Kafka Streams threads (they only route calls; guests run on the runtime's threads)
  * @param maxChainDepth deepest allowed chain (a call from outside has depth 0)
  * @param maxInFlight calls launched and not yet finished, per instance (awaiting guests included)
- * @param maxQueuedGuests launch no more calls while this many wait for a guest slot (back-pressure)
+ * @param maxQueuedGuests launch no more calls while this many are claimed: launched here and not yet on a guest (in
+ *     preparation or waiting for a slot); the rest wait in the pending store, where a rebalance can move them
  * @param commitInterval Kafka Streams commit interval: bounds how long an accepted call sits in memory only
  * @param moduleWait how long a call waits for its module to arrive from the modules topic
  * @param stateDir Kafka Streams state directory (the pending-call store)
@@ -50,7 +51,8 @@ public record ProcessorConfig(
   public static ProcessorConfig defaults(String instanceId, Path stateDir) {
     int cpus = Runtime.getRuntime().availableProcessors();
     return new ProcessorConfig(
-        "faasm-processor", instanceId, 1, 16, 10_000, 2 * cpus, Duration.ofMillis(100), Duration.ofSeconds(30),
+        "faasm-processor", instanceId, 1, 16, 10_000, Math.max(32, 8 * cpus), Duration.ofMillis(100),
+        Duration.ofSeconds(30),
         stateDir, Duration.ofMinutes(10), 500);
   }
 

@@ -52,6 +52,12 @@ class CallTopologyTest {
 
     final List<String> rejected = new ArrayList<>();
     final List<Call> alreadyFinished = new ArrayList<>();
+    final List<String> cancelled = new ArrayList<>();
+
+    @Override
+    public void cancel(String callId) {
+      cancelled.add(callId);
+    }
 
     @Override
     public CompletableFuture<Void> finished(Call call) {
@@ -92,7 +98,9 @@ class CallTopologyTest {
 
   @AfterEach
   void tearDown() {
-    driver.close();
+    if (driver != null) {
+      driver.close();
+    }
   }
 
   private static Call call(String id) {
@@ -203,5 +211,16 @@ class CallTopologyTest {
     assertNull(finished.get("0000000000000005"));
     assertEquals(1, deadLetters.size());
     assertTrue(deadLetters.get(0).startsWith(topics.results() + " 0000000000000005"), deadLetters.get(0));
+  }
+
+  @Test
+  void aTaskLeavingThisProcessorWithdrawsItsLaunchedCallsButKeepsThemPending() {
+    submit(call("0000000000000001"));
+    submit(call("0000000000000002"));
+    runner.futures.get(1).complete(null);
+    tick();
+    driver.close();
+    assertEquals(List.of("0000000000000001"), runner.cancelled, "only the call still in flight is withdrawn");
+    driver = null;
   }
 }

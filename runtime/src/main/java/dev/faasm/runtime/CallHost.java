@@ -19,4 +19,13 @@ public interface CallHost {
    * @return the result, or {@code null} if there was none within {@code maxWait}
    */
   ChainResult await(String callId, Duration maxWait) throws InterruptedException;
+
+  /**
+   * Asked on the guest thread when the call's guest slot comes up, just before its guest starts: false withdraws the
+   * call (its outcome is {@link FailureKind#WITHDRAWN} and no guest code runs). For a platform whose queued call may
+   * have been finished elsewhere, or taken away, while it waited.
+   */
+  default boolean stillWanted() {
+    return true;
+  }
 }

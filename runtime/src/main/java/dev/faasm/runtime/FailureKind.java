@@ -28,5 +28,10 @@ public enum FailureKind {
   /** A chained call could not be made or awaited: bad name, unknown handle, dispatch refused, no malloc. */
   CHAIN_FAILED,
   /** A fault of the runtime, not of the guest. */
-  INTERNAL
+  INTERNAL,
+  /**
+   * The platform withdrew the call when its guest slot came up ({@link CallHost#stillWanted()} said no: it has a
+   * result already, or it is no longer this processor's to run). Nothing ran; this is not a result to store.
+   */
+  WITHDRAWN
 }

@@ -78,6 +78,12 @@ public final class FunctionRuntime implements AutoCloseable {
         new GuestScheduler.GuestTask() {
           @Override
           public void run(GuestScheduler.Slot slot) {
+            if (!stillWanted(host)) {
+              CallOutcome withdrawn = failure(FailureKind.WITHDRAWN, "withdrawn by the platform before it started");
+              result.complete(new CallOutcome(withdrawn.failure(), 0, withdrawn.output(), withdrawn.logs(),
+                  withdrawn.error(), List.of(), clock.millis(), 0));
+              return;
+            }
             result.complete(runGuest(invocation, host, slot));
           }
 
@@ -160,6 +166,15 @@ public final class FunctionRuntime implements AutoCloseable {
       return new GuestCall(module, new CallContext(invocation, startedAtMillis, config, host, slot, guard)).run();
     } finally {
       guard.disarm();
+    }
+  }
+
+  private static boolean stillWanted(CallHost host) {
+    try {
+      return host.stillWanted();
+    } catch (RuntimeException e) {
+      log.warn("the platform could not say whether a call is still wanted; running it", e);
+      return true;
     }
   }
 

@@ -116,6 +116,43 @@ class GuestSchedulingTest {
     assertFailed(FailureKind.INTERNAL, Outcomes.await(runtime.execute(hello(), host)));
   }
 
+  @Test
+  void aCallThePlatformNoLongerWantsIsWithdrawnWhenItsSlotComesUpAndNoGuestRuns() throws Exception {
+    try (FunctionRuntime runtime = new FunctionRuntime(ONE_SLOT)) {
+      BlockingHost host = new BlockingHost();
+      CompletableFuture<CallOutcome> first = runtime.execute(chainX(), host);
+      assertTrue(host.entered.await(5, TimeUnit.MINUTES), "the first guest holds the only slot");
+      java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+      CallHost unwanted = new CallHost() {
+        @Override
+        public String dispatchNow(String function, byte[] input, int entryTableIndex) {
+          throw new AssertionError("a withdrawn call must not run");
+        }
+
+        @Override
+        public ChainResult await(String callId, java.time.Duration maxWait) {
+          throw new AssertionError("a withdrawn call must not run");
+        }
+
+        @Override
+        public boolean stillWanted() {
+          asked.incrementAndGet();
+          return false;
+        }
+      };
+      long startedBefore = runtime.guestsStarted();
+      CompletableFuture<CallOutcome> second = runtime.execute(hello(), unwanted);
+      assertEquals(0, asked.get(), "asked only when the slot comes up, not when queued");
+      host.release.countDown();
+      assertSucceeded(Outcomes.await(first));
+      CallOutcome withdrawn = Outcomes.await(second);
+      assertEquals(FailureKind.WITHDRAWN, withdrawn.failure());
+      assertEquals(1, asked.get());
+      assertEquals(0, withdrawn.output().length);
+      assertEquals(startedBefore, runtime.guestsStarted(), "no guest started for the withdrawn call");
+    }
+  }
+
   private static Invocation chainX() {
     return Invocation.of("test", "chainer", TestModules.CHAIN_X, new byte[0]);
   }
