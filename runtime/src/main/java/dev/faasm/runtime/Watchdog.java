@@ -11,9 +11,21 @@ import java.util.concurrent.TimeUnit;
  * Enforces call deadlines by interrupting the guest thread (Chicory's compiled code stops on
  * {@link Thread#interrupt()}; blocked host calls get an {@link InterruptedException}). A guard, once disarmed, never
  * interrupts again, so the thread can be reused after clearing its interrupt flag.
+ *
+ * <p>Time the process was stopped ({@link StoppedTime}) is not guest time: a deadline that comes up after a stop is
+ * moved on by the length of the stop, so a processor paused for 40 s does not time out the calls it was running.
  */
 final class Watchdog implements AutoCloseable {
   private final ScheduledThreadPoolExecutor timer = newTimer();
+  private final StoppedTime stoppedTime;
+
+  Watchdog() {
+    this(StoppedTime.watching());
+  }
+
+  Watchdog(StoppedTime stoppedTime) {
+    this.stoppedTime = stoppedTime;
+  }
   private final Set<Guard> active = ConcurrentHashMap.newKeySet();
   private volatile boolean cancelling;
 
@@ -36,7 +48,7 @@ final class Watchdog implements AutoCloseable {
    * {@link #cancelAll()}, the guard is cancelled at once.
    */
   Guard arm(Duration timeout) {
-    Guard guard = new Guard(Thread.currentThread(), System.nanoTime() + timeout.toNanos());
+    Guard guard = new Guard(Thread.currentThread(), System.nanoTime() + timeout.toNanos(), stoppedTime.total());
     active.add(guard);
     guard.timeout = timer.schedule(guard::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
     if (cancelling) {
@@ -54,24 +66,27 @@ final class Watchdog implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
+    stoppedTime.close();
   }
 
   /** The deadline of one running call. */
   final class Guard {
     private final Thread thread;
-    private final long deadlineNanos;
-    private ScheduledFuture<?> timeout;
+    private long deadlineNanos;
+    private long stoppedAtArm;
+    private volatile ScheduledFuture<?> timeout;
     private boolean done;
     private boolean expired;
     private boolean cancelled;
 
-    private Guard(Thread thread, long deadlineNanos) {
+    private Guard(Thread thread, long deadlineNanos, long stoppedAtArm) {
       this.thread = thread;
       this.deadlineNanos = deadlineNanos;
+      this.stoppedAtArm = stoppedAtArm;
     }
 
     /** Time left before the deadline (zero or negative once passed). */
-    Duration remaining() {
+    synchronized Duration remaining() {
       return Duration.ofNanos(deadlineNanos - System.nanoTime());
     }
 
@@ -94,10 +109,20 @@ final class Watchdog implements AutoCloseable {
     }
 
     private synchronized void expire() {
-      if (!done) {
-        expired = true;
-        thread.interrupt();
+      if (done) {
+        return;
       }
+      long stopped = stoppedTime.total() - stoppedAtArm;
+      if (stopped > 0) {
+        // The process was stopped while this call ran: that time was not the guest's.
+        stoppedAtArm += stopped;
+        deadlineNanos += stopped;
+        long left = Math.max(0, deadlineNanos - System.nanoTime());
+        timeout = timer.schedule(this::expire, left, TimeUnit.NANOSECONDS);
+        return;
+      }
+      expired = true;
+      thread.interrupt();
     }
 
     private synchronized void cancel() {
