@@ -2,6 +2,8 @@ package dev.faasm.cli;
 
 import dev.faasm.edge.Edge;
 import dev.faasm.edge.EdgeConfig;
+import dev.faasm.metrics.PlatformMetrics;
+import dev.faasm.metrics.RuntimeMetrics;
 import dev.faasm.processor.FunctionSeeder;
 import dev.faasm.processor.ProcessorConfig;
 import dev.faasm.processor.ProcessorService;
@@ -34,6 +36,7 @@ public final class Node implements AutoCloseable {
   private final FunctionRuntime runtime;
   private final ResultStore store;
   private final FunctionRegistry registry;
+  private final PlatformMetrics metrics;
   private Edge edge;
   private ProcessorService processor;
 
@@ -45,7 +48,10 @@ public final class Node implements AutoCloseable {
     try (Admin admin = kafka.admin()) {
       topics.ensure(admin);
     }
-    this.runtime = own(new FunctionRuntime(runtimeConfig));
+    this.metrics = own(PlatformMetrics.create(instanceId));
+    RuntimeMetrics runtimeMetrics = new RuntimeMetrics(metrics);
+    this.runtime = own(new FunctionRuntime(runtimeConfig, Clock.systemUTC(), runtimeMetrics));
+    runtimeMetrics.bind(runtime);
     this.store = own(new ResultStore(storeConfig));
     this.registry = own(new FunctionRegistry(kafka, topics, funcRoot, runsFunctions, "faasm-" + instanceId).start());
     try {
@@ -67,13 +73,13 @@ public final class Node implements AutoCloseable {
   }
 
   public Node startProcessor(ProcessorConfig config) throws Exception {
-    processor = own(new ProcessorService(config, kafka, topics, runtime, registry, store).start());
+    processor = own(new ProcessorService(config, kafka, topics, runtime, registry, store, metrics).start());
     processor.running().get(120, TimeUnit.SECONDS);
     return this;
   }
 
   public Node startEdge(EdgeConfig config) {
-    edge = own(new Edge(config, kafka, topics, store, registry, runtime).start());
+    edge = own(new Edge(config, kafka, topics, store, registry, runtime, metrics).start());
     log.info("edge listening on port {}", edge.port());
     return this;
   }
@@ -88,6 +94,15 @@ public final class Node implements AutoCloseable {
 
   public FunctionRegistry registry() {
     return registry;
+  }
+
+  public PlatformMetrics metrics() {
+    return metrics;
+  }
+
+  /** Serves {@code GET /metrics} and {@code GET /health} on {@code port} (0 = any) until the node closes. */
+  public AdminServer startAdmin(String host, int port) {
+    return own(AdminServer.start(host, port, metrics));
   }
 
   public FunctionRuntime runtime() {

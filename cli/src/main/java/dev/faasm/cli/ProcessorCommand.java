@@ -15,11 +15,22 @@ final class ProcessorCommand implements Callable<Integer> {
   @Option(names = "--wasm-dir", description = "also load functions from this wasm/<user>/<function>/ tree")
   Path wasmDir;
 
+  @Option(names = "--admin-port", defaultValue = "${env:FAASM_ADMIN_PORT:-9090}",
+      description = "port of GET /metrics and /health; 0 = any, -1 = none (FAASM_ADMIN_PORT; default ${DEFAULT-VALUE})")
+  int adminPort;
+
+  @Option(names = "--admin-host", defaultValue = "${env:FAASM_ADMIN_HOST:-0.0.0.0}",
+      description = "address of the admin port (FAASM_ADMIN_HOST; default ${DEFAULT-VALUE})")
+  String adminHost;
+
   @Override
   public Integer call() throws Exception {
     String id = Servers.defaultInstanceId();
     Node node = common.node(id, true, wasmDir);
     node.startProcessor(processor.config(id, common.funcRoot, common.topicPrefix));
+    if (adminPort >= 0) {
+      node.startAdmin(adminHost, adminPort);
+    }
     Servers.runUntilSignalled(node);
     return 0;
   }

@@ -149,6 +149,7 @@ class ProcessorKillIT {
             "--topic-prefix", prefix,
             "--partitions", "4",
             "--application-id", prefix + "processor",
+            "--admin-port", "0",
             "--func-root", root.toString());
     pb.environment().put("FAASM_INSTANCE_ID", id);
     pb.redirectErrorStream(true);

@@ -1,5 +1,6 @@
 package dev.faasm.edge;
 
+import dev.faasm.metrics.PlatformMetrics;
 import dev.faasm.registry.FunctionRegistry;
 import dev.faasm.registry.KafkaSettings;
 import dev.faasm.registry.Topics;
@@ -57,6 +58,7 @@ public final class Edge implements AutoCloseable {
   private final FunctionRegistry registry;
   private final FunctionRuntime runtime;
   private final Clock clock;
+  private final PlatformMetrics metrics;
 
   private KafkaProducer<String, byte[]> producer;
   private Admin admin;
@@ -71,12 +73,21 @@ public final class Edge implements AutoCloseable {
   public Edge(
       EdgeConfig config, KafkaSettings kafka, Topics topics, ResultStore store, FunctionRegistry registry,
       FunctionRuntime runtime) {
-    this(config, kafka, topics, store, registry, runtime, Clock.systemUTC());
+    this(config, kafka, topics, store, registry, runtime, PlatformMetrics.create(config.instanceId()),
+        Clock.systemUTC());
+  }
+
+  /** @param metrics where the edge records, and what {@code GET /metrics} serves (shared with a processor in dev) */
+  public Edge(
+      EdgeConfig config, KafkaSettings kafka, Topics topics, ResultStore store, FunctionRegistry registry,
+      FunctionRuntime runtime, PlatformMetrics metrics) {
+    this(config, kafka, topics, store, registry, runtime, metrics, Clock.systemUTC());
   }
 
   Edge(
       EdgeConfig config, KafkaSettings kafka, Topics topics, ResultStore store, FunctionRegistry registry,
-      FunctionRuntime runtime, Clock clock) {
+      FunctionRuntime runtime, PlatformMetrics metrics, Clock clock) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.config = Objects.requireNonNull(config, "config");
     this.kafka = Objects.requireNonNull(kafka, "kafka");
     this.topics = Objects.requireNonNull(topics, "topics");
@@ -98,13 +109,14 @@ public final class Edge implements AutoCloseable {
       replyChannel = ResultStore.replyChannel(store.config().keyPrefix(), config.instanceId());
       waiter = new ResultWaiter(store, replyChannel).start();
       submitter = new CallSubmitter(producer, topics, store, waiter, replyChannel);
+      EdgeMetrics edgeMetrics = new EdgeMetrics(metrics, () -> waiter.pending());
       Router router = new Router(
           new InvokeHandler(registry, submitter, config, clock),
-          new FunctionHandlers(registry, runtime, config.maxModuleBytes(), clock),
+          new FunctionHandlers(registry, runtime, config.maxModuleBytes(), clock, edgeMetrics.validation()),
           new CallQueries(store),
           new ReplayHandlers(producer, topics, store, registry, clock),
-          new Readiness(admin, topics.calls(), store, registry));
-      server = server(rootHandler(router));
+          new Readiness(admin, topics.calls(), store, registry), metrics);
+      server = server(edgeMetrics.wrap(rootHandler(router)));
       server.start();
       port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
     } catch (RuntimeException e) {

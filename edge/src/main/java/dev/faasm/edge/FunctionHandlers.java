@@ -26,8 +26,12 @@ final class FunctionHandlers {
   private final FunctionRuntime runtime;
   private final int maxModuleBytes;
   private final Clock clock;
+  private final io.micrometer.core.instrument.Timer validation;
 
-  FunctionHandlers(FunctionRegistry registry, FunctionRuntime runtime, int maxModuleBytes, Clock clock) {
+  FunctionHandlers(
+      FunctionRegistry registry, FunctionRuntime runtime, int maxModuleBytes, Clock clock,
+      io.micrometer.core.instrument.Timer validation) {
+    this.validation = validation;
     this.registry = registry;
     this.runtime = runtime;
     this.maxModuleBytes = maxModuleBytes;
@@ -53,7 +57,7 @@ final class FunctionHandlers {
   }
 
   private void publish(HttpServerExchange exchange, Target.Function target, byte[] wasm) {
-    ModuleInfo info = runtime.validate(wasm);
+    ModuleInfo info = validation.record(() -> runtime.validate(wasm));
     boolean replacing = registry.lookup(target.user(), target.function()).isPresent();
     FunctionMeta meta = new FunctionMeta(target.user(), target.function(), info.digest(), wasm.length, clock.millis());
     CompletableFuture<FunctionMeta> stored = registry.publish(meta, wasm);

@@ -29,6 +29,8 @@ final class RequestPath {
         return s.length == 1 ? Optional.of(new Target.Health()) : Optional.empty();
       case "ready":
         return s.length == 1 ? Optional.of(new Target.Ready()) : Optional.empty();
+      case "metrics":
+        return s.length == 1 ? Optional.of(new Target.Metrics()) : Optional.empty();
       case "f":
         if (s.length == 2) {
           return Optional.of(new Target.UserFunctions(name("user", s[1])));

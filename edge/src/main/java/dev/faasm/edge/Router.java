@@ -27,10 +27,12 @@ final class Router implements HttpHandler {
   private final CallQueries calls;
   private final ReplayHandlers replays;
   private final Readiness readiness;
+  private final dev.faasm.metrics.PlatformMetrics metrics;
 
   Router(
       InvokeHandler invoke, FunctionHandlers functions, CallQueries calls, ReplayHandlers replays,
-      Readiness readiness) {
+      Readiness readiness, dev.faasm.metrics.PlatformMetrics metrics) {
+    this.metrics = metrics;
     this.invoke = invoke;
     this.functions = functions;
     this.calls = calls;
@@ -46,6 +48,7 @@ final class Router implements HttpHandler {
       throw EdgeException.notFound("no route for " + exchange.getRequestMethod() + " " + RequestPath.shorten(path));
     }
     Target target = parsed.get();
+    exchange.putAttachment(EdgeMetrics.ROUTE, route(target, exchange.getRequestMethod().toString()));
     String method = exchange.getRequestMethod().toString();
     if (!target.methods().contains(method)) {
       throw EdgeException.methodNotAllowed(method, RequestPath.shorten(path), target.methods());
@@ -66,7 +69,30 @@ final class Router implements HttpHandler {
       readiness.health(exchange);
     } else if (target instanceof Target.Ready) {
       readiness.ready(exchange);
+    } else if (target instanceof Target.Metrics) {
+      Dispatch.toWorker(exchange, () -> {
+        byte[] text = metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Dispatch.toIoThread(exchange,
+            () -> Responses.send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", text));
+      });
     }
+  }
+
+  /** The route's name for metrics (a fixed set, never the path itself), with the function it is about. */
+  private static EdgeMetrics.Route route(Target target, String method) {
+    if (target instanceof Target.Function f) {
+      String name = switch (method) {
+        case "POST" -> f.async() ? "invoke_async" : "invoke";
+        case "PUT" -> "upload";
+        default -> "function";
+      };
+      return new EdgeMetrics.Route(name, f.user(), f.function());
+    }
+    if (target instanceof Target.Upload up) {
+      return new EdgeMetrics.Route("upload", up.asFunction().user(), up.asFunction().function());
+    }
+    String name = target.getClass().getSimpleName();
+    return EdgeMetrics.Route.of(name.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + name.substring(1));
   }
 
   private void function(HttpServerExchange exchange, String method, Target.Function f) {

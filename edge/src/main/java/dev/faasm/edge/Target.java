@@ -89,6 +89,14 @@ sealed interface Target {
     }
   }
 
+  /** {@code /metrics}: the process's metrics in Prometheus' text format. */
+  record Metrics() implements Target {
+    @Override
+    public Set<String> methods() {
+      return GET;
+    }
+  }
+
   /** {@code /ready}: Kafka, Redis and the function registry are usable. */
   record Ready() implements Target {
     @Override

@@ -51,6 +51,7 @@ final class CallExecutor implements CallRunner {
   private final ProcessorConfig config;
   private final Executor io;
   private final Clock clock;
+  private final CallMetrics metrics;
   private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
   private final Map<String, Claim> claims = new ConcurrentHashMap<>();
   private final AtomicInteger claimed = new AtomicInteger();
@@ -67,7 +68,9 @@ final class CallExecutor implements CallRunner {
       Topics topics,
       ProcessorConfig config,
       Executor io,
-      Clock clock) {
+      Clock clock,
+      CallMetrics metrics) {
+    this.metrics = metrics;
     this.runtime = runtime;
     this.registry = registry;
     this.store = store;
@@ -198,6 +201,7 @@ final class CallExecutor implements CallRunner {
                       return withdrawn(call, claim);
                     }
                     CallResult result = toResult(call, outcome);
+                    metrics.finished(call, result, outcome.durationNanos());
                     return storeAfter(emitChains(call, result), call, result);
                   });
             })
@@ -209,11 +213,13 @@ final class CallExecutor implements CallRunner {
   /** A call withdrawn at its guest slot: nothing to store; its waiter hears of the result that exists. */
   private CompletableFuture<CallResult> withdrawn(Call call, Claim claim) {
     if (claim.revoked) {
+      metrics.withdrawn();
       log.debug("call {} withdrawn: its task left this processor", call.callId());
       return CompletableFuture.failedFuture(
           new CancellationException("call " + call.callId() + " withdrawn: its task left this processor"));
     }
     log.info("call {} withdrawn before it started: another processor finished it meanwhile", call.callId());
+    metrics.withdrawn();
     return notifyWaiter(call, 0).thenApply(v -> null);
   }
 
@@ -363,6 +369,7 @@ final class CallExecutor implements CallRunner {
       return CompletableFuture.completedFuture(null);
     }
     List<CompletableFuture<Void>> sends = new ArrayList<>();
+    metrics.chained(result.deferredChains().size());
     int i = 0;
     for (ChainRequest chain : result.deferredChains()) {
       Call child = chainedCall(call, chain, i++);

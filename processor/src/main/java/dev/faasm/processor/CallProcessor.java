@@ -51,6 +51,7 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
   private final CallRunner runner;
   private final ProcessorConfig config;
   private final DeadLetterSink deadLetters;
+  private final CallMetrics metrics;
   private ProcessorContext<Void, Void> context;
   private KeyValueStore<String, Long> finishedCalls;
   private int retriesLogged;
@@ -62,7 +63,8 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
 
   CallProcessor(
       String storeName, String finishedStoreName, CallRunner runner, ProcessorConfig config,
-      DeadLetterSink deadLetters) {
+      DeadLetterSink deadLetters, CallMetrics metrics) {
+    this.metrics = metrics;
     this.storeName = storeName;
     this.finishedStoreName = finishedStoreName;
     this.runner = runner;
@@ -138,6 +140,12 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
         retries.add(KeyValue.pair(done.key, now + RETRY_DELAY_MILLIS));
       }
     }
+    if (metrics != null) {
+      metrics.pending(context.taskId().toString(), pending.approximateNumEntries());
+      if (failedNow > 0) {
+        metrics.retried(failedNow);
+      }
+    }
     if (failedNow > 0) {
       // One line per tick, not a stack trace per call: during an outage every pending call fails the same way.
       if (retriesLogged++ == 0) {
@@ -185,6 +193,9 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
     // and whoever owns the task next does not run them again); calls still waiting for a guest are withdrawn, so
     // that only the task's next owner runs them.
     inFlight.forEach(runner::cancel);
+    if (metrics != null) {
+      metrics.taskClosed(context.taskId().toString());
+    }
     toLaunch.clear();
     inFlight.clear();
   }

@@ -27,6 +27,13 @@ public final class CallTopology {
 
   public static void build(
       StreamsBuilder builder, Topics topics, CallRunner runner, ProcessorConfig config, DeadLetterSink deadLetters) {
+    build(builder, topics, runner, config, deadLetters, null);
+  }
+
+  /** @param metrics where the pending stores' sizes go (null: nowhere) */
+  static void build(
+      StreamsBuilder builder, Topics topics, CallRunner runner, ProcessorConfig config, DeadLetterSink deadLetters,
+      CallMetrics metrics) {
     StoreBuilder<KeyValueStore<String, byte[]>> pending =
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(), Serdes.ByteArray())
@@ -44,7 +51,7 @@ public final class CallTopology {
     builder.addStateStore(pending);
     builder.addStateStore(finished);
     builder.stream(topics.calls(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
-        .process(() -> new CallProcessor(PENDING_STORE, FINISHED_STORE, runner, config, deadLetters),
+        .process(() -> new CallProcessor(PENDING_STORE, FINISHED_STORE, runner, config, deadLetters, metrics),
             PENDING_STORE, FINISHED_STORE);
     builder.stream(topics.results(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
         .process(() -> new ResultIndexer(FINISHED_STORE, topics.retention().results(), deadLetters), FINISHED_STORE);

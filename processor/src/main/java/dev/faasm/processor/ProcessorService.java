@@ -1,5 +1,6 @@
 package dev.faasm.processor;
 
+import dev.faasm.metrics.PlatformMetrics;
 import dev.faasm.registry.DeadLetters;
 import dev.faasm.registry.FunctionRegistry;
 import dev.faasm.registry.KafkaSettings;
@@ -17,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -39,6 +41,8 @@ public final class ProcessorService implements AutoCloseable {
   private final FunctionRuntime runtime;
   private final FunctionRegistry registry;
   private final ResultStore store;
+  private final PlatformMetrics metrics;
+  private KafkaStreamsMetrics streamsMetrics;
   private final CompletableFuture<Void> running = new CompletableFuture<>();
   private ResultWaiter waiter;
   private KafkaProducer<String, byte[]> producer;
@@ -49,14 +53,16 @@ public final class ProcessorService implements AutoCloseable {
   private KafkaStreams streams;
   private boolean closed;
 
-  /** The runtime, registry and store are owned by the caller (shared with an edge in dev mode). */
+  /** The runtime, registry, store and metrics are owned by the caller (shared with an edge in dev mode). */
   public ProcessorService(
       ProcessorConfig config,
       KafkaSettings kafka,
       Topics topics,
       FunctionRuntime runtime,
       FunctionRegistry registry,
-      ResultStore store) {
+      ResultStore store,
+      PlatformMetrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.kafka = kafka;
     this.topics = topics;
@@ -77,13 +83,18 @@ public final class ProcessorService implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    CallMetrics callMetrics = new CallMetrics(metrics);
     CallExecutor executor =
-        new CallExecutor(runtime, registry, store, waiter, producer, topics, config, io, Clock.systemUTC());
+        new CallExecutor(runtime, registry, store, waiter, producer, topics, config, io, Clock.systemUTC(),
+            callMetrics);
     DeadLetters deadLetters =
         new DeadLetters(producer, topics.deadLetters(), "processor-" + config.instanceId(), Clock.systemUTC());
     StreamsBuilder builder = new StreamsBuilder();
-    CallTopology.build(builder, topics, executor, config, deadLetters::send);
+    CallTopology.build(builder, topics, executor, config, deadLetters::send, callMetrics);
     streams = new KafkaStreams(builder.build(), streamsProperties());
+    // Kafka Streams' and its clients' own metrics (consumer lag of the calls topic among them) in the same registry.
+    streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(metrics.registry());
     streams.setStateListener(
         (now, before) -> {
           log.info("processor {} streams {} -> {}", config.instanceId(), before, now);
@@ -181,6 +192,9 @@ public final class ProcessorService implements AutoCloseable {
     }
     if (streams != null) {
       streams.close(Duration.ofSeconds(30));
+    }
+    if (streamsMetrics != null) {
+      streamsMetrics.close();
     }
     if (io != null) {
       io.shutdown();

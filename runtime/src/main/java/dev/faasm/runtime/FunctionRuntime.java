@@ -26,6 +26,7 @@ public final class FunctionRuntime implements AutoCloseable {
   private final ModuleCache modules;
   private final GuestScheduler scheduler;
   private final Watchdog watchdog = new Watchdog();
+  private final RuntimeEvents events;
   private final java.util.concurrent.atomic.AtomicLong guestsStarted = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean closed;
 
@@ -35,6 +36,12 @@ public final class FunctionRuntime implements AutoCloseable {
 
   /** @param clock gives {@link CallOutcome#startedAtMillis()} */
   public FunctionRuntime(RuntimeConfig config, Clock clock) {
+    this(config, clock, RuntimeEvents.NONE);
+  }
+
+  /** @param events hears of module loads and ended calls (metrics) */
+  public FunctionRuntime(RuntimeConfig config, Clock clock, RuntimeEvents events) {
+    this.events = Objects.requireNonNull(events, "events");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.modules =
@@ -42,6 +49,7 @@ public final class FunctionRuntime implements AutoCloseable {
             MODULE_CACHE_ENTRIES,
             new ModuleValidator(config.memoryLimitPages()),
             config.compileCacheDir().map(DiskCompileCache::new));
+    this.modules.events(events);
     this.scheduler = new GuestScheduler(config.maxConcurrentGuests(), config.guestStackBytes());
     log.info("function runtime started: {} guests at once, timeout {}, memory limit {} bytes, compile cache {}",
         config.maxConcurrentGuests(), config.timeout(), config.memoryLimitBytes(),
@@ -98,6 +106,11 @@ public final class FunctionRuntime implements AutoCloseable {
   /** Calls submitted but not yet started, waiting for a guest slot (for back-pressure). */
   public int queuedGuests() {
     return scheduler.queued();
+  }
+
+  /** Guests holding a guest slot now. */
+  public int runningGuests() {
+    return scheduler.running();
   }
 
   /** Guests started since this runtime was created (a replay tells live traffic from its own by this). */
@@ -162,11 +175,20 @@ public final class FunctionRuntime implements AutoCloseable {
       return failure(FailureKind.INVALID_MODULE, "invalid module: " + e.getMessage());
     }
     Watchdog.Guard guard = watchdog.arm(config.timeout());
+    CallContext context = new CallContext(invocation, startedAtMillis, config, host, slot, guard);
+    CallOutcome outcome;
     try {
-      return new GuestCall(module, new CallContext(invocation, startedAtMillis, config, host, slot, guard)).run();
+      outcome = new GuestCall(module, context).run();
     } finally {
       guard.disarm();
     }
+    try {
+      CappedMemory memory = context.memory();
+      events.callEnded(invocation, outcome, memory == null ? 0 : (long) memory.pages() * 65_536);
+    } catch (RuntimeException e) {
+      log.warn("runtime event listener failed", e);
+    }
+    return outcome;
   }
 
   private static boolean stillWanted(CallHost host) {

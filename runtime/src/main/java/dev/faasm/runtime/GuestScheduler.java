@@ -68,6 +68,16 @@ final class GuestScheduler {
     }
   }
 
+  /** Guests holding a slot now (guests blocked in an await have given theirs back). */
+  int running() {
+    lock.lock();
+    try {
+      return running;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Guests submitted but not started yet. */
   int queued() {
     lock.lock();

@@ -30,6 +30,13 @@ final class ModuleCache {
   private final AtomicLong compilations = new AtomicLong();
   private final AtomicLong diskHits = new AtomicLong();
 
+  private RuntimeEvents events = RuntimeEvents.NONE;
+
+  /** Who hears of module loads (set once, before use). */
+  void events(RuntimeEvents events) {
+    this.events = events;
+  }
+
   ModuleCache(int maxEntries, ModuleValidator validator, Optional<DiskCompileCache> disk) {
     this.validator = validator;
     this.disk = disk;
@@ -101,7 +108,10 @@ final class ModuleCache {
       throw new InvalidModuleException("module digest mismatch: given " + key + ", bytes hash to " + actual);
     }
     ModuleValidator.Validated validated = validator.validate(wasm, actual);
+    long start = System.nanoTime();
+    long compiledBefore = compilations.get();
     Function<Instance, Machine> factory = compile(validated.module());
+    events.moduleLoaded(actual, compilations.get() > compiledBefore, System.nanoTime() - start);
     log.debug("loaded module {} ({} bytes, {})", actual, wasm.length, validated.info().entry());
     return LoadedModule.of(validated.info(), validated.module(), factory);
   }
