@@ -83,7 +83,8 @@ final class CommonOptions {
   /** A node on these settings; functions from {@code wasmDir} (when given) are loaded into the registry. */
   Node node(String instanceId, boolean runsFunctions, Path wasmDir) throws Exception {
     Node node =
-        new Node(kafkaSettings(), topics(), resultStoreConfig(), runtimeConfig(), funcRoot, instanceId, runsFunctions);
+        new Node(kafkaSettings(), topics(), resultStoreConfig(), runtimeConfig(), funcRoot, instanceId, runsFunctions,
+            Telemetry.fromEnvironment(runsFunctions ? "faasm-processor" : "faasm-edge"));
     try {
       if (wasmDir != null) {
         node.seed(wasmDir);

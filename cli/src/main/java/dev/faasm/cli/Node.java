@@ -3,6 +3,7 @@ package dev.faasm.cli;
 import dev.faasm.edge.Edge;
 import dev.faasm.edge.EdgeConfig;
 import dev.faasm.metrics.PlatformMetrics;
+import io.opentelemetry.api.OpenTelemetry;
 import dev.faasm.metrics.RuntimeMetrics;
 import dev.faasm.processor.FunctionSeeder;
 import dev.faasm.processor.ProcessorConfig;
@@ -37,12 +38,22 @@ public final class Node implements AutoCloseable {
   private final ResultStore store;
   private final FunctionRegistry registry;
   private final PlatformMetrics metrics;
+  private final OpenTelemetry telemetry;
   private Edge edge;
   private ProcessorService processor;
 
+  /** A node whose spans go nowhere (tests, benchmarks). */
   public Node(
       KafkaSettings kafka, Topics topics, ResultStoreConfig storeConfig, RuntimeConfig runtimeConfig, Path funcRoot,
       String instanceId, boolean runsFunctions) {
+    this(kafka, topics, storeConfig, runtimeConfig, funcRoot, instanceId, runsFunctions, OpenTelemetry.noop());
+  }
+
+  /** @param telemetry where the edge's and processor's spans go */
+  public Node(
+      KafkaSettings kafka, Topics topics, ResultStoreConfig storeConfig, RuntimeConfig runtimeConfig, Path funcRoot,
+      String instanceId, boolean runsFunctions, OpenTelemetry telemetry) {
+    this.telemetry = telemetry;
     this.kafka = kafka;
     this.topics = topics;
     try (Admin admin = kafka.admin()) {
@@ -73,13 +84,13 @@ public final class Node implements AutoCloseable {
   }
 
   public Node startProcessor(ProcessorConfig config) throws Exception {
-    processor = own(new ProcessorService(config, kafka, topics, runtime, registry, store, metrics).start());
+    processor = own(new ProcessorService(config, kafka, topics, runtime, registry, store, metrics, telemetry).start());
     processor.running().get(120, TimeUnit.SECONDS);
     return this;
   }
 
   public Node startEdge(EdgeConfig config) {
-    edge = own(new Edge(config, kafka, topics, store, registry, runtime, metrics).start());
+    edge = own(new Edge(config, kafka, topics, store, registry, runtime, metrics, telemetry).start());
     log.info("edge listening on port {}", edge.port());
     return this;
   }

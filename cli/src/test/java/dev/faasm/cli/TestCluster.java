@@ -8,6 +8,7 @@ import dev.faasm.registry.KafkaSettings;
 import dev.faasm.registry.Topics;
 import dev.faasm.resultstore.ResultStoreConfig;
 import dev.faasm.runtime.RuntimeConfig;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,9 +40,17 @@ final class TestCluster implements AutoCloseable {
   /** A cluster on its own Redis (for tests that take Redis away). */
   TestCluster(UnaryOperator<RuntimeConfig> runtime, UnaryOperator<EdgeConfig> edge, String redisUrl)
       throws Exception {
+    this(runtime, edge, redisUrl, OpenTelemetry.noop());
+  }
+
+  /** A cluster whose spans go to {@code telemetry}. */
+  TestCluster(
+      UnaryOperator<RuntimeConfig> runtime, UnaryOperator<EdgeConfig> edge, String redisUrl, OpenTelemetry telemetry)
+      throws Exception {
     storeConfig = new ResultStoreConfig(redisUrl, Duration.ofHours(1), prefix);
     funcRoot = Files.createTempDirectory("faasm-it");
-    node = new Node(kafka, topics, storeConfig, runtime.apply(RuntimeConfig.defaults()), funcRoot, "it", true);
+    node = new Node(kafka, topics, storeConfig, runtime.apply(RuntimeConfig.defaults()), funcRoot, "it", true,
+        telemetry);
     try {
       node.seed(Repo.wasmDir());
       node.startProcessor(processorConfig("it-proc"));

@@ -1,6 +1,7 @@
 package dev.faasm.edge;
 
 import dev.faasm.metrics.PlatformMetrics;
+import io.opentelemetry.api.OpenTelemetry;
 import dev.faasm.registry.FunctionRegistry;
 import dev.faasm.registry.KafkaSettings;
 import dev.faasm.registry.Topics;
@@ -59,6 +60,7 @@ public final class Edge implements AutoCloseable {
   private final FunctionRuntime runtime;
   private final Clock clock;
   private final PlatformMetrics metrics;
+  private final OpenTelemetry telemetry;
 
   private KafkaProducer<String, byte[]> producer;
   private Admin admin;
@@ -74,19 +76,23 @@ public final class Edge implements AutoCloseable {
       EdgeConfig config, KafkaSettings kafka, Topics topics, ResultStore store, FunctionRegistry registry,
       FunctionRuntime runtime) {
     this(config, kafka, topics, store, registry, runtime, PlatformMetrics.create(config.instanceId()),
-        Clock.systemUTC());
+        OpenTelemetry.noop(), Clock.systemUTC());
   }
 
-  /** @param metrics where the edge records, and what {@code GET /metrics} serves (shared with a processor in dev) */
+  /**
+   * @param metrics where the edge records, and what {@code GET /metrics} serves (shared with a processor in dev)
+   * @param telemetry where invocation spans go
+   */
   public Edge(
       EdgeConfig config, KafkaSettings kafka, Topics topics, ResultStore store, FunctionRegistry registry,
-      FunctionRuntime runtime, PlatformMetrics metrics) {
-    this(config, kafka, topics, store, registry, runtime, metrics, Clock.systemUTC());
+      FunctionRuntime runtime, PlatformMetrics metrics, OpenTelemetry telemetry) {
+    this(config, kafka, topics, store, registry, runtime, metrics, telemetry, Clock.systemUTC());
   }
 
   Edge(
       EdgeConfig config, KafkaSettings kafka, Topics topics, ResultStore store, FunctionRegistry registry,
-      FunctionRuntime runtime, PlatformMetrics metrics, Clock clock) {
+      FunctionRuntime runtime, PlatformMetrics metrics, OpenTelemetry telemetry, Clock clock) {
+    this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.config = Objects.requireNonNull(config, "config");
     this.kafka = Objects.requireNonNull(kafka, "kafka");
@@ -111,7 +117,8 @@ public final class Edge implements AutoCloseable {
       submitter = new CallSubmitter(producer, topics, store, waiter, replyChannel);
       EdgeMetrics edgeMetrics = new EdgeMetrics(metrics, () -> waiter.pending());
       Router router = new Router(
-          new InvokeHandler(registry, submitter, config, clock),
+          new InvokeHandler(registry, submitter, config, clock,
+              new InvokeTracing(telemetry.getTracer("dev.faasm.edge"))),
           new FunctionHandlers(registry, runtime, config.maxModuleBytes(), clock, edgeMetrics.validation()),
           new CallQueries(store),
           new ReplayHandlers(producer, topics, store, registry, clock),

@@ -23,7 +23,11 @@ final class InvokeHandler {
   private final Duration syncWait;
   private final Clock clock;
 
-  InvokeHandler(FunctionRegistry registry, CallSubmitter submitter, EdgeConfig config, Clock clock) {
+  private final InvokeTracing tracing;
+
+  InvokeHandler(
+      FunctionRegistry registry, CallSubmitter submitter, EdgeConfig config, Clock clock, InvokeTracing tracing) {
+    this.tracing = tracing;
     this.registry = registry;
     this.submitter = submitter;
     this.maxInputBytes = config.maxInputBytes();
@@ -34,10 +38,11 @@ final class InvokeHandler {
   /** On the IO thread. */
   void invoke(HttpServerExchange exchange, Target.Function target) {
     FunctionMeta meta = FunctionHandlers.require(registry, target);
+    String traceParent = InvokeTracing.traceParent(tracing.start(exchange, target));
     Bodies.read(exchange, maxInputBytes, "input", (ex, input) -> {
       Call call = new Call(
           CallIds.random(), target.user(), target.function(), input, !target.async(), clock.millis(), meta.digest(),
-          "", 0, -1, target.async() ? "" : submitter.replyChannel(), CallIds.newSeed());
+          "", 0, -1, target.async() ? "" : submitter.replyChannel(), CallIds.newSeed(), traceParent);
       Responses.callId(ex, call.callId());
       if (target.async()) {
         Dispatch.toWorker(ex, () -> submitAsync(ex, call));

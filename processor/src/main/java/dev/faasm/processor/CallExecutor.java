@@ -17,6 +17,7 @@ import dev.faasm.resultstore.ResultWaiter;
 import dev.faasm.runtime.CallOutcome;
 import dev.faasm.runtime.ChainedCall;
 import dev.faasm.runtime.FailureKind;
+import io.opentelemetry.api.trace.Span;
 import dev.faasm.runtime.FunctionRuntime;
 import dev.faasm.runtime.Invocation;
 import java.time.Clock;
@@ -52,6 +53,7 @@ final class CallExecutor implements CallRunner {
   private final Executor io;
   private final Clock clock;
   private final CallMetrics metrics;
+  private final CallTracing tracing;
   private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
   private final Map<String, Claim> claims = new ConcurrentHashMap<>();
   private final AtomicInteger claimed = new AtomicInteger();
@@ -69,8 +71,10 @@ final class CallExecutor implements CallRunner {
       ProcessorConfig config,
       Executor io,
       Clock clock,
-      CallMetrics metrics) {
+      CallMetrics metrics,
+      CallTracing tracing) {
     this.metrics = metrics;
+    this.tracing = tracing;
     this.runtime = runtime;
     this.registry = registry;
     this.store = store;
@@ -184,30 +188,37 @@ final class CallExecutor implements CallRunner {
   }
 
   private CompletableFuture<Void> runOnce(Call call, Claim claim) {
-    return CompletableFuture.supplyAsync(() -> prepare(call), io)
-        .thenCompose(
-            prepared -> {
-              if (prepared.done() != null) {
-                // Already finished (a re-delivered call): don't run it again, just make sure its chains exist.
-                return emitChains(call, prepared.done()).thenApply(v -> prepared.done());
-              }
-              ChainingHost host =
-                  new ChainingHost(call, registry, waiter, producer, topics, config.maxChainDepth(), clock,
-                      () -> claim.stillWanted(call));
-              return runtime
-                  .execute(prepared.invocation(), host)
-                  .thenCompose(outcome -> {
-                    if (outcome.failure() == FailureKind.WITHDRAWN) {
-                      return withdrawn(call, claim);
-                    }
-                    CallResult result = toResult(call, outcome);
-                    metrics.finished(call, result, outcome.durationNanos());
-                    return storeAfter(emitChains(call, result), call, result);
-                  });
-            })
-        .thenCompose(result -> result == null
-            ? CompletableFuture.completedFuture(null)
-            : send(topics.results(), call.callId(), Codec.encode(result)));
+    Span span = tracing.start(call);
+    String traceParent = CallTracing.traceParent(span);
+    CompletableFuture<Void> done =
+        CompletableFuture.supplyAsync(() -> prepare(call), io)
+            .thenCompose(
+                prepared -> {
+                  if (prepared.done() != null) {
+                    // Already finished (a re-delivered call): don't run it again, just make sure its chains exist.
+                    return emitChains(call, prepared.done(), traceParent).thenApply(v -> prepared.done());
+                  }
+                  ChainingHost host =
+                      new ChainingHost(call, registry, waiter, producer, topics, config.maxChainDepth(), clock,
+                          () -> claim.stillWanted(call), traceParent);
+                  return runtime
+                      .execute(prepared.invocation(), host)
+                      .thenCompose(outcome -> {
+                        if (outcome.failure() == FailureKind.WITHDRAWN) {
+                          span.setAttribute("faasm.withdrawn", true);
+                          return withdrawn(call, claim);
+                        }
+                        CallResult result = toResult(call, outcome);
+                        metrics.finished(call, result, outcome.durationNanos());
+                        span.setAttribute("faasm.outcome", result.succeeded() ? "succeeded" : "failed");
+                        return storeAfter(emitChains(call, result, traceParent), call, result);
+                      });
+                })
+            .thenCompose(result -> result == null
+                ? CompletableFuture.completedFuture(null)
+                : send(topics.results(), call.callId(), Codec.encode(result)));
+    return done.whenComplete((v, error) ->
+        CallTracing.end(span, error == null, error == null ? null : String.valueOf(error)));
   }
 
   /** A call withdrawn at its guest slot: nothing to store; its waiter hears of the result that exists. */
@@ -363,8 +374,8 @@ final class CallExecutor implements CallRunner {
         : chains.thenApplyAsync(v -> store(call, result), io);
   }
 
-  /** Makes the chained calls of a successful call durable. */
-  private CompletableFuture<Void> emitChains(Call call, CallResult result) {
+  /** Makes the chained calls of a successful call durable, in the calling call's trace. */
+  private CompletableFuture<Void> emitChains(Call call, CallResult result, String traceParent) {
     if (!result.succeeded() || result.deferredChains().isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
@@ -372,7 +383,7 @@ final class CallExecutor implements CallRunner {
     metrics.chained(result.deferredChains().size());
     int i = 0;
     for (ChainRequest chain : result.deferredChains()) {
-      Call child = chainedCall(call, chain, i++);
+      Call child = chainedCall(call, chain, i++).withTraceParent(traceParent);
       sends.add(send(CallRecords.of(topics.calls(), child)));
     }
     return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));

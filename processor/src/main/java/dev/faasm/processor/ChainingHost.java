@@ -39,6 +39,7 @@ final class ChainingHost implements CallHost {
   private final Clock clock;
   private final AtomicInteger dispatched = new AtomicInteger();
   private final BooleanSupplier stillWanted;
+  private final String traceParent;
 
   ChainingHost(
       Call parent,
@@ -48,8 +49,10 @@ final class ChainingHost implements CallHost {
       Topics topics,
       int maxChainDepth,
       Clock clock,
-      BooleanSupplier stillWanted) {
+      BooleanSupplier stillWanted,
+      String traceParent) {
     this.stillWanted = stillWanted;
+    this.traceParent = traceParent;
     this.parent = parent;
     this.registry = registry;
     this.waiter = waiter;
@@ -88,7 +91,7 @@ final class ChainingHost implements CallHost {
     Call child =
         new Call(
             id, parent.user(), target, input, false, clock.millis(), digest, parent.callId(), parent.depth() + 1,
-            entryTableIndex, waiter.channel(), parent.childSeed("now", index));
+            entryTableIndex, waiter.channel(), parent.childSeed("now", index), traceParent);
     try {
       producer
           .send(CallRecords.of(topics.calls(), child))

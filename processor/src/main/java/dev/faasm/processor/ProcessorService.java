@@ -1,6 +1,7 @@
 package dev.faasm.processor;
 
 import dev.faasm.metrics.PlatformMetrics;
+import io.opentelemetry.api.OpenTelemetry;
 import dev.faasm.registry.DeadLetters;
 import dev.faasm.registry.FunctionRegistry;
 import dev.faasm.registry.KafkaSettings;
@@ -42,6 +43,7 @@ public final class ProcessorService implements AutoCloseable {
   private final FunctionRegistry registry;
   private final ResultStore store;
   private final PlatformMetrics metrics;
+  private final OpenTelemetry telemetry;
   private KafkaStreamsMetrics streamsMetrics;
   private final CompletableFuture<Void> running = new CompletableFuture<>();
   private ResultWaiter waiter;
@@ -61,8 +63,10 @@ public final class ProcessorService implements AutoCloseable {
       FunctionRuntime runtime,
       FunctionRegistry registry,
       ResultStore store,
-      PlatformMetrics metrics) {
+      PlatformMetrics metrics,
+      OpenTelemetry telemetry) {
     this.metrics = metrics;
+    this.telemetry = telemetry;
     this.config = config;
     this.kafka = kafka;
     this.topics = topics;
@@ -86,7 +90,7 @@ public final class ProcessorService implements AutoCloseable {
     CallMetrics callMetrics = new CallMetrics(metrics);
     CallExecutor executor =
         new CallExecutor(runtime, registry, store, waiter, producer, topics, config, io, Clock.systemUTC(),
-            callMetrics);
+            callMetrics, new CallTracing(telemetry.getTracer("dev.faasm.processor")));
     DeadLetters deadLetters =
         new DeadLetters(producer, topics.deadLetters(), "processor-" + config.instanceId(), Clock.systemUTC());
     StreamsBuilder builder = new StreamsBuilder();

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param depth chain depth: 0 for calls from outside, parent depth + 1 for chained calls
  * @param entryTableIndex -1 for the module's entry point, else the table index of a {@code __faasm_chain_ptr} target
  * @param replyTo result-store channel of the process waiting for the result, or empty when nobody waits
+ * @param traceParent W3C {@code traceparent} of the span that made this call, so a chain is one trace; empty if none
  * @param seed secret per call from which the guest's random numbers derive (so a replay sees the same ones); empty in
  *     records written before seeds existed
  */
@@ -31,7 +32,8 @@ public record Call(
     int depth,
     int entryTableIndex,
     String replyTo,
-    byte[] seed) {
+    byte[] seed,
+    String traceParent) {
 
   /** Bytes of a seed drawn for a new call. */
   public static final int SEED_BYTES = 32;
@@ -45,6 +47,25 @@ public record Call(
     parentCallId = parentCallId == null ? "" : parentCallId;
     replyTo = replyTo == null ? "" : replyTo;
     seed = seed == null ? new byte[0] : seed;
+    traceParent = traceParent == null ? "" : traceParent;
+  }
+
+  /** A call that names no trace. */
+  public Call(
+      String callId,
+      String user,
+      String function,
+      byte[] input,
+      boolean sync,
+      long submittedAtMillis,
+      String digest,
+      String parentCallId,
+      int depth,
+      int entryTableIndex,
+      String replyTo,
+      byte[] seed) {
+    this(callId, user, function, input, sync, submittedAtMillis, digest, parentCallId, depth, entryTableIndex, replyTo,
+        seed, "");
   }
 
   /** A call without a recorded seed (its guest draws fresh random numbers). */
@@ -72,7 +93,13 @@ public record Call(
   /** This call sent somewhere else: same record, another reply channel. */
   public Call withReplyTo(String channel) {
     return new Call(callId, user, function, input, sync, submittedAtMillis, digest, parentCallId, depth,
-        entryTableIndex, channel, seed);
+        entryTableIndex, channel, seed, traceParent);
+  }
+
+  /** This call as part of the trace whose span has this {@code traceparent}. */
+  public Call withTraceParent(String parent) {
+    return new Call(callId, user, function, input, sync, submittedAtMillis, digest, parentCallId, depth,
+        entryTableIndex, replyTo, seed, parent);
   }
 
   public String qualifiedName() {

@@ -40,7 +40,8 @@ public final class Codec {
             .setParentCallId(c.parentCallId())
             .setDepth(c.depth())
             .setReplyTo(c.replyTo())
-            .setSeed(bytes(c.seed()));
+            .setSeed(bytes(c.seed()))
+            .setTraceParent(c.traceParent());
     if (c.entryTableIndex() >= 0) {
       b.setEntryTableIndex(c.entryTableIndex());
     }
@@ -57,7 +58,8 @@ public final class Codec {
     return new Call(
         r.getCallId(), r.getUser(), r.getFunction(), r.getInput().toByteArray(), r.getSync(),
         r.getSubmittedAtMillis(), r.getDigest(), r.getParentCallId(), r.getDepth(),
-        r.hasEntryTableIndex() ? r.getEntryTableIndex() : -1, r.getReplyTo(), r.getSeed().toByteArray());
+        r.hasEntryTableIndex() ? r.getEntryTableIndex() : -1, r.getReplyTo(), r.getSeed().toByteArray(),
+        r.getTraceParent());
   }
 
   public static byte[] encode(CallResult res) {

@@ -21,6 +21,10 @@ public final class CallRecords {
     if (!call.replyTo().isEmpty()) {
       headers.add(REPLY_TO_HEADER, call.replyTo().getBytes(StandardCharsets.UTF_8));
     }
+    if (!call.traceParent().isEmpty()) {
+      // Also as the standard header, for tools that follow traces through Kafka.
+      headers.add("traceparent", call.traceParent().getBytes(StandardCharsets.UTF_8));
+    }
     return new ProducerRecord<>(callsTopic, null, call.callId(), Codec.encode(call), headers);
   }
 }
