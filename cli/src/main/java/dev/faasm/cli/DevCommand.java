@@ -30,8 +30,15 @@ final class DevCommand implements Callable<Integer> {
   @Option(names = "--redis-port", defaultValue = "6379", description = "embedded redis-server port, 0 = any (default ${DEFAULT-VALUE})")
   int redisPort;
 
+  @Option(names = "--access-log", description = "print a line per request (method, path, status, time, call id)")
+  boolean accessLog;
+
   @Override
   public Integer call() throws Exception {
+    if (accessLog) {
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("faasm.access"))
+          .setLevel(ch.qos.logback.classic.Level.INFO);
+    }
     Files.createDirectories(funcRoot);
     EmbeddedKafka kafka = EmbeddedKafka.start(funcRoot.resolve("kafka").toAbsolutePath(), kafkaPort);
     // Supervised: if redis-server dies, a new (empty) one starts on the same port and the clients reconnect.

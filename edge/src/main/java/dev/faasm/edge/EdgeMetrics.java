@@ -60,7 +60,37 @@ final class EdgeMetrics {
     };
   }
 
+  /** One line per request at INFO (off unless asked for: {@code faasm dev --access-log}). */
+  private static final org.slf4j.Logger access = org.slf4j.LoggerFactory.getLogger("faasm.access");
+
+  private static void logAccess(HttpServerExchange exchange, long nanos) {
+    if (!access.isInfoEnabled()) {
+      return;
+    }
+    String callId = exchange.getResponseHeaders().getFirst("X-Faasm-Call-Id");
+    String traceId = exchange.getResponseHeaders().getFirst(InvokeTracing.TRACE_ID_HEADER);
+    Route route = exchange.getAttachment(ROUTE);
+    try {
+      if (callId != null) {
+        org.slf4j.MDC.put("callId", callId);
+      }
+      if (traceId != null) {
+        org.slf4j.MDC.put("traceId", traceId);
+      }
+      if (route != null && route.function() != null) {
+        org.slf4j.MDC.put("user", route.user());
+        org.slf4j.MDC.put("function", route.function());
+      }
+      access.info("{} {} {} {} ms{}", exchange.getRequestMethod(), exchange.getRequestPath(),
+          exchange.getStatusCode(), String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6),
+          callId == null ? "" : " call " + callId);
+    } finally {
+      org.slf4j.MDC.clear();
+    }
+  }
+
   private void record(HttpServerExchange exchange, long nanos) {
+    logAccess(exchange, nanos);
     Route route = exchange.getAttachment(ROUTE);
     String name = route == null ? "unknown" : route.name();
     int status = exchange.getStatusCode();
