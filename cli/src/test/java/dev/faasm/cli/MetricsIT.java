@@ -59,7 +59,7 @@ class MetricsIT {
         .orElseThrow() >= CALLS);
     assertTrue(m.contains("faas_invoke_duration_seconds_bucket{") && m.contains("le=\"5.0E-4\"")
         && m.contains("le=\"60.0\""), "buckets from 0.5 ms to 60 s");
-    assertTrue(m.contains("faasm_guests_running"), "runtime gauges");
+    assertTrue(m.contains("faasm_guests_running") && m.contains("faasm_guests_awaiting"), "runtime gauges");
     assertTrue(m.contains("faasm_pending_calls"), "pending store gauge");
     assertTrue(m.contains("jvm_memory_used_bytes"), "JVM metrics");
     assertTrue(m.contains("kafka_consumer_fetch_manager_records_lag_max"), "consumer lag of the calls topic");

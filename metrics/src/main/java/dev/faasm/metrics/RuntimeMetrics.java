@@ -38,6 +38,9 @@ public final class RuntimeMetrics implements RuntimeEvents {
     Gauge.builder("faasm.guests.running", runtime, FunctionRuntime::runningGuests)
         .description("guests holding a guest slot")
         .register(metrics.registry());
+    Gauge.builder("faasm.guests.awaiting", runtime, FunctionRuntime::awaitingGuests)
+        .description("guests blocked in an await for a chained call (they hold no slot meanwhile)")
+        .register(metrics.registry());
     Gauge.builder("faasm.guests.waiting", runtime, FunctionRuntime::queuedGuests)
         .description("calls waiting for a guest slot")
         .register(metrics.registry());

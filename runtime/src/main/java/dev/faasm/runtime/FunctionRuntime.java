@@ -108,6 +108,11 @@ public final class FunctionRuntime implements AutoCloseable {
     return scheduler.queued();
   }
 
+  /** Guests waiting in an await for a chained call (they hold no slot meanwhile). */
+  public int awaitingGuests() {
+    return scheduler.blocked();
+  }
+
   /** Guests holding a guest slot now. */
   public int runningGuests() {
     return scheduler.running();

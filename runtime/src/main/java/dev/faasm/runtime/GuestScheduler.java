@@ -35,6 +35,7 @@ final class GuestScheduler {
   private final Condition slotFreed = lock.newCondition();
   private final ArrayDeque<GuestTask> pending = new ArrayDeque<>();
   private int running;
+  private final AtomicInteger blocked = new AtomicInteger();
   private int resuming;
   private boolean closed;
 
@@ -66,6 +67,11 @@ final class GuestScheduler {
     } else {
       task.rejected("the runtime is closed");
     }
+  }
+
+  /** Guests blocked in an await (they hold no slot while they wait). */
+  int blocked() {
+    return blocked.get();
   }
 
   /** Guests holding a slot now (guests blocked in an await have given theirs back). */
@@ -199,9 +205,11 @@ final class GuestScheduler {
     /** Runs {@code call} (which blocks) without holding the slot, then takes a slot again. */
     <T> T whileBlocked(Callable<T> call) throws Exception {
       release(this);
+      blocked.incrementAndGet();
       try {
         return call.call();
       } finally {
+        blocked.decrementAndGet();
         reacquire(this);
       }
     }
