@@ -13,6 +13,7 @@
 #       --guest-timeout-seconds S   the runtime's timeout, how long each bad/loop call runs (default 1)
 #       --hops N                    single Kafka/Redis hops measured alone, N each (default 2000; 0 skips)
 #       --breakdown N               platform c=1: mean time per phase from the calls' own timestamps (default 1000)
+#       --telemetry sdk|noop        sdk: spans made but not exported, as `faasm dev` without OTEL_* (default); noop: none
 #   SKIP_BUILD=1 use the classes already built;  JAVA_OPTS JVM options (default -Xmx4g)
 #
 # wrk is preferred for the 64-connection run (apt-get install -y wrk); it shares the machine's cores with the server.

@@ -12,6 +12,8 @@ import dev.faasm.registry.Topics;
 import dev.faasm.resultstore.ResultStoreConfig;
 import dev.faasm.runtime.FunctionRuntime;
 import dev.faasm.runtime.RuntimeConfig;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -95,7 +97,7 @@ public final class LoadBench {
         EmbeddedRedis redis = EmbeddedRedis.start(0);
         Node node =
             new Node(KafkaSettings.of(kafka.bootstrapServers()), Topics.withPrefix("faasm-", 4, (short) 1),
-                ResultStoreConfig.of(redis.url()), runtimeConfig, work, "bench", true);
+                ResultStoreConfig.of(redis.url()), runtimeConfig, work, "bench", true, telemetry(options.telemetry));
         FunctionRuntime directRuntime = new FunctionRuntime(runtimeConfig.withoutCompileCacheDir())) {
       node.seed(wasmDir);
       node.startProcessor(ProcessorConfig.defaults("processor-bench", work.resolve("streams")));
@@ -148,6 +150,23 @@ public final class LoadBench {
       System.out.println();
       Table.print(new String[] {options.holdCallers + " waiting callers (bad/loop)", "value"}, holdRows);
     }
+  }
+
+  /**
+   * {@code sdk}: the OpenTelemetry SDK as {@code faasm dev} builds it with no {@code OTEL_*} set (dev.faasm.cli.Telemetry:
+   * spans are made and sampled, answers carry trace ids, nothing is exported); {@code noop}: no spans at all.
+   */
+  private static OpenTelemetry telemetry(String kind) {
+    return switch (kind) {
+      case "noop" -> OpenTelemetry.noop();
+      case "sdk" -> AutoConfiguredOpenTelemetrySdk.builder()
+          .addPropertiesSupplier(() -> Map.of("otel.traces.exporter", "none", "otel.metrics.exporter", "none",
+              "otel.logs.exporter", "none", "otel.service.name", "faasm-bench"))
+          .disableShutdownHook()
+          .build()
+          .getOpenTelemetrySdk();
+      default -> throw new IllegalArgumentException("--telemetry sdk|noop, not " + kind);
+    };
   }
 
   // ------------------------------------------------------------------------------------------- c=1 and c=64
@@ -483,6 +502,7 @@ public final class LoadBench {
     int syncWaitSeconds = 60;
     int hops = 2_000;
     int breakdown = 1_000;
+    String telemetry = "sdk";
 
     static Options parse(String[] args) {
       Options o = new Options();
@@ -510,6 +530,7 @@ public final class LoadBench {
           case "--sync-wait-seconds" -> o.syncWaitSeconds = Integer.parseInt(v);
           case "--hops" -> o.hops = Integer.parseInt(v);
           case "--breakdown" -> o.breakdown = Integer.parseInt(v);
+          case "--telemetry" -> o.telemetry = v;
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
       }

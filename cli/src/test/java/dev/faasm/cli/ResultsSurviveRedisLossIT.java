@@ -133,6 +133,37 @@ class ResultsSurviveRedisLossIT {
     assertEquals(1, resultRecords(id), "the call sent again ran again");
   }
 
+  @Test
+  void asyncCallIsAcceptedAtOnceWhileRedisIsStalled() throws Exception {
+    // The edge answers 202 once the broker has the call; its queued status is written in the background. With
+    // redis-server stopped (SIGSTOP), the 202 must not wait for Redis: it arrives while the stall lasts, well within
+    // the 10-s socket timeout the edge's Redis client would otherwise wait out.
+    String pid;
+    try (Jedis jedis = new Jedis(redis.url())) {
+      pid = jedis.info("server").lines().filter(l -> l.startsWith("process_id:")).findFirst().orElseThrow()
+          .substring("process_id:".length()).trim();
+    }
+    signal("STOP", pid);
+    try {
+      HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(cluster.uri("/fa/simon/echo"))
+              .timeout(Duration.ofSeconds(5))
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString("during a stall"))
+              .build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(202, r.statusCode(), text(r));
+    } finally {
+      signal("CONT", pid);
+    }
+    String id = (String) JSON.std.mapFrom(text(cluster.post("/fa/simon/echo", "after the stall"))).get("callId");
+    cluster.awaitFinished(id);
+  }
+
+  private static void signal(String signal, String pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, pid).inheritIO().start();
+    assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
+  }
+
   private static void assertEveryResultServedWithoutFalseNotFound() throws Exception {
     for (Map.Entry<String, byte[]> e : outputs.entrySet()) {
       HttpResponse<byte[]> r = awaitServed(e.getKey(), "output");

@@ -104,8 +104,7 @@ final class EdgeMetrics {
     String function = metrics.function(route.user(), route.function());
     if (name.equals("invoke") || name.equals("invoke_async")) {
       String mode = name.equals("invoke") ? "sync" : "async";
-      metrics.registry()
-          .counter("faasm.edge.invocations", "function", function, "mode", mode, "outcome", outcome(status))
+      metrics.counter("faasm.edge.invocations", "function", function, "mode", mode, "outcome", outcome(status))
           .increment();
       if (mode.equals("sync")) {
         metrics.timer("faasm.edge.sync_wait", "how long a synchronous caller waited for its answer",
@@ -113,8 +112,7 @@ final class EdgeMetrics {
             .record(nanos, TimeUnit.NANOSECONDS);
       }
     } else if (name.equals("upload")) {
-      metrics.registry()
-          .counter("faasm.edge.uploads", "outcome", status < 300 ? "stored" : status < 500 ? "rejected" : "failed")
+      metrics.counter("faasm.edge.uploads", "outcome", status < 300 ? "stored" : status < 500 ? "rejected" : "failed")
           .increment();
     }
   }

@@ -64,10 +64,10 @@ public final class RuntimeMetrics implements RuntimeEvents {
         .record(memoryBytes);
     FailureKind kind = outcome.failure();
     if (kind == FailureKind.TIMEOUT) {
-      metrics.registry().counter("faas.timeouts", "function", function).increment();
+      metrics.counter("faas.timeouts", "function", function).increment();
     }
     if (kind != FailureKind.NONE) {
-      metrics.registry().counter("faas.errors", "function", function, "kind", kind.name()).increment();
+      metrics.counter("faas.errors", "function", function, "kind", kind.name()).increment();
     }
   }
 }

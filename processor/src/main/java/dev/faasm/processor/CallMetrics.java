@@ -42,7 +42,7 @@ final class CallMetrics {
   void finished(Call call, CallResult result, long durationNanos) {
     String function = metrics.function(call.user(), call.function());
     String outcome = result.succeeded() ? "succeeded" : "failed";
-    metrics.registry().counter("faas.invocations", "function", function, "outcome", outcome).increment();
+    metrics.counter("faas.invocations", "function", function, "outcome", outcome).increment();
     metrics.timer("faas.invoke_duration", "how long a call's guest ran",
             Tags.of("function", function, "outcome", outcome))
         .record(durationNanos, TimeUnit.NANOSECONDS);
