@@ -221,15 +221,34 @@ final class CallExecutor implements CallRunner {
         CallTracing.end(span, error == null, error == null ? null : String.valueOf(error)));
   }
 
+  /** Logs with the call's id, user, function and trace id in the MDC (fields of the JSON log lines). */
+  static void about(Call call, Runnable logging) {
+    try {
+      org.slf4j.MDC.put("callId", call.callId());
+      org.slf4j.MDC.put("user", call.user());
+      org.slf4j.MDC.put("function", call.function());
+      if (call.traceParent().length() >= 35) {
+        org.slf4j.MDC.put("traceId", call.traceParent().substring(3, 35));
+      }
+      logging.run();
+    } finally {
+      org.slf4j.MDC.remove("callId");
+      org.slf4j.MDC.remove("user");
+      org.slf4j.MDC.remove("function");
+      org.slf4j.MDC.remove("traceId");
+    }
+  }
+
   /** A call withdrawn at its guest slot: nothing to store; its waiter hears of the result that exists. */
   private CompletableFuture<CallResult> withdrawn(Call call, Claim claim) {
     if (claim.revoked) {
       metrics.withdrawn();
-      log.debug("call {} withdrawn: its task left this processor", call.callId());
+      about(call, () -> log.debug("call {} withdrawn: its task left this processor", call.callId()));
       return CompletableFuture.failedFuture(
           new CancellationException("call " + call.callId() + " withdrawn: its task left this processor"));
     }
-    log.info("call {} withdrawn before it started: another processor finished it meanwhile", call.callId());
+    about(call, () ->
+        log.info("call {} withdrawn before it started: another processor finished it meanwhile", call.callId()));
     metrics.withdrawn();
     return notifyWaiter(call, 0).thenApply(v -> null);
   }

@@ -179,7 +179,7 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
       if (finishedCalls.get(id) != null) {
         // Its result is on the log already (a re-delivery after a crash, or a chained call sent again by a parent
         // that ran again): never run a call twice, but tell its waiter.
-        log.debug("call {} already has a result; not running it again", id);
+        CallExecutor.about(call, () -> log.debug("call {} already has a result; not running it again", id));
         runner.finished(call).whenComplete((ignored, error) -> finished.add(KeyValue.pair(id, null)));
         continue;
       }
