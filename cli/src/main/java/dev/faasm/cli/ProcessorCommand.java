@@ -56,11 +56,29 @@ final class ProcessorCommand implements Callable<Integer> {
             + "(FAASM_REPLAY_BACKGROUND_RATE; default ${DEFAULT-VALUE})")
     double replayBackgroundRate;
 
+    @Option(names = "--static-membership", defaultValue = "${env:FAASM_STATIC_MEMBERSHIP:-false}",
+        description = "join the processors' group with the instance id as group.instance.id, so a restarted processor "
+            + "(a StatefulSet pod) gets its own tasks back without a rebalance (FAASM_STATIC_MEMBERSHIP; default "
+            + "${DEFAULT-VALUE})")
+    boolean staticMembership;
+
+    @Option(names = "--standby-replicas", defaultValue = "${env:FAASM_STANDBY_REPLICAS:-0}",
+        description = "warm copies of each task's stores kept on other processors (FAASM_STANDBY_REPLICAS; default "
+            + "${DEFAULT-VALUE})")
+    int standbyReplicas;
+
+    @Option(names = "--session-timeout-seconds", defaultValue = "${env:FAASM_SESSION_TIMEOUT_SECONDS:-10}",
+        description = "how long the group waits for a silent processor before moving its tasks; with static "
+            + "membership, size it to a restart (FAASM_SESSION_TIMEOUT_SECONDS; default ${DEFAULT-VALUE})")
+    int sessionTimeoutSeconds;
+
     ProcessorConfig config(String instanceId, Path funcRoot, String topicPrefix) {
       String app = applicationId == null || applicationId.isBlank() ? topicPrefix + "processor" : applicationId;
       return ProcessorConfig.defaults("processor-" + instanceId, funcRoot.resolve("streams"))
           .withApplicationId(app)
           .withReplayBackgroundRate(replayBackgroundRate)
+          .withMembership(new ProcessorConfig.Membership(
+              staticMembership, standbyReplicas, java.time.Duration.ofSeconds(sessionTimeoutSeconds)))
           .withStreamThreads(streamThreads)
           .withMaxChainDepth(maxChainDepth);
     }

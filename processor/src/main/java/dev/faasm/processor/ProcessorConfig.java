@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param stateDir Kafka Streams state directory (the pending-call store)
  * @param moduleCollectInterval how often unreferenced module versions are looked for and deleted
  * @param replayBackgroundRate calls per second a replay starts at most while live calls are running (0 = no limit)
+ * @param membership how this processor belongs to the processors' consumer group
  */
 public record ProcessorConfig(
     String applicationId,
@@ -31,7 +32,29 @@ public record ProcessorConfig(
     Duration moduleWait,
     Path stateDir,
     Duration moduleCollectInterval,
-    double replayBackgroundRate) {
+    double replayBackgroundRate,
+    Membership membership) {
+
+  /**
+   * How a processor belongs to the group: with {@code staticMembership} its instance id is its Kafka {@code
+   * group.instance.id} (a StatefulSet pod's stable name), so a restarted pod gets its own tasks back within {@code
+   * sessionTimeout} without a rebalance; {@code standbyReplicas} warm copies of each task's stores are kept on other
+   * processors so a failed one's tasks move to a warm copy.
+   */
+  public record Membership(boolean staticMembership, int standbyReplicas, Duration sessionTimeout) {
+    public Membership {
+      Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+      if (standbyReplicas < 0 || sessionTimeout.isNegative() || sessionTimeout.isZero()) {
+        throw new IllegalArgumentException("invalid membership " + standbyReplicas + ", " + sessionTimeout);
+      }
+    }
+
+    /** Dynamic membership, no standbys, a 10 s session timeout: for one machine and the tests. */
+    public static Membership defaults() {
+      return new Membership(false, 0, Duration.ofSeconds(10));
+    }
+  }
+
 
   public ProcessorConfig {
     Objects.requireNonNull(applicationId, "applicationId");
@@ -40,6 +63,7 @@ public record ProcessorConfig(
     Objects.requireNonNull(moduleWait, "moduleWait");
     Objects.requireNonNull(stateDir, "stateDir");
     Objects.requireNonNull(moduleCollectInterval, "moduleCollectInterval");
+    Objects.requireNonNull(membership, "membership");
     if (replayBackgroundRate < 0) {
       throw new IllegalArgumentException("replayBackgroundRate must be >= 0: " + replayBackgroundRate);
     }
@@ -53,30 +77,36 @@ public record ProcessorConfig(
     return new ProcessorConfig(
         "faasm-processor", instanceId, 1, 16, 10_000, Math.max(32, 8 * cpus), Duration.ofMillis(100),
         Duration.ofSeconds(30),
-        stateDir, Duration.ofMinutes(10), 500);
+        stateDir, Duration.ofMinutes(10), 500, Membership.defaults());
   }
 
   public ProcessorConfig withApplicationId(String id) {
     return new ProcessorConfig(
         id, instanceId, streamThreads, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval, moduleWait,
-        stateDir, moduleCollectInterval, replayBackgroundRate);
+        stateDir, moduleCollectInterval, replayBackgroundRate, membership);
   }
 
   public ProcessorConfig withStreamThreads(int n) {
     return new ProcessorConfig(
         applicationId, instanceId, n, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval, moduleWait,
-        stateDir, moduleCollectInterval, replayBackgroundRate);
+        stateDir, moduleCollectInterval, replayBackgroundRate, membership);
   }
 
   public ProcessorConfig withMaxChainDepth(int depth) {
     return new ProcessorConfig(
         applicationId, instanceId, streamThreads, depth, maxInFlight, maxQueuedGuests, commitInterval, moduleWait,
-        stateDir, moduleCollectInterval, replayBackgroundRate);
+        stateDir, moduleCollectInterval, replayBackgroundRate, membership);
   }
 
   public ProcessorConfig withReplayBackgroundRate(double rate) {
     return new ProcessorConfig(
         applicationId, instanceId, streamThreads, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval,
-        moduleWait, stateDir, moduleCollectInterval, rate);
+        moduleWait, stateDir, moduleCollectInterval, rate, membership);
+  }
+
+  public ProcessorConfig withMembership(Membership m) {
+    return new ProcessorConfig(
+        applicationId, instanceId, streamThreads, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval,
+        moduleWait, stateDir, moduleCollectInterval, replayBackgroundRate, m);
   }
 }

@@ -159,7 +159,7 @@ public final class ProcessorService implements AutoCloseable {
     return streams != null && streams.state() == KafkaStreams.State.RUNNING;
   }
 
-  private Properties streamsProperties() {
+  Properties streamsProperties() {
     Properties p = new Properties();
     p.putAll(kafka.common());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -174,7 +174,14 @@ public final class ProcessorService implements AutoCloseable {
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_CALL_MESSAGE_BYTES);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), Topics.MAX_CALL_MESSAGE_BYTES);
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+    ProcessorConfig.Membership membership = config.membership();
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        (int) membership.sessionTimeout().toMillis());
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, membership.standbyReplicas());
+    if (membership.staticMembership()) {
+      // Kafka Streams adds each stream thread's index to it.
+      p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.instanceId());
+    }
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_000);
     for (Map.Entry<String, Object> e : kafka.overrides().entrySet()) {
       p.put(e.getKey(), e.getValue());
