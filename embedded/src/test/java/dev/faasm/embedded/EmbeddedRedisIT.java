@@ -116,6 +116,9 @@ class EmbeddedRedisIT {
         } catch (ConnectException e) {
           refused = true;
           Thread.sleep(20);
+        } catch (java.net.SocketException e) {
+          // Reset while the server shuts down: not gone yet, look again.
+          Thread.sleep(20);
         }
       }
       assertTrue(refused, "redis-server on port " + port + " outlived its JVM");
