@@ -74,7 +74,10 @@ final class InvokeTracing {
   }
 
   static String traceParent(Span span) {
-    SpanContext c = span.getSpanContext();
-    return c.isValid() ? "00-" + c.getTraceId() + "-" + c.getSpanId() + "-" + c.getTraceFlags().asHex() : "";
+    java.util.Map<String, String> carrier = new java.util.HashMap<>(2);
+    W3CTraceContextPropagator.getInstance()
+        .inject(Context.root().with(span), carrier, (map, key, value) -> map.put(key, value));
+    return carrier.getOrDefault("traceparent", "");
   }
+
 }

@@ -45,6 +45,7 @@ class ReplayIT extends EdgeTestBase {
   @Test
   void postQueuesTheReplayOnTheReplaysTopicAndGetReturnsIt() throws Exception {
     String user = userWithEcho();
+    long before = System.currentTimeMillis();
     HttpResponse<byte[]> r = postJson("/replays", "{\"from\": \"2026-12-01T10:00:00Z\", \"user\": \"" + user
         + "\", \"function\": \"echo\", \"outcome\": \"succeeded\", \"max\": 50, \"rate\": 20, \"dryRun\": true}");
     assertEquals(202, r.statusCode(), text(r));
@@ -82,7 +83,8 @@ class ReplayIT extends EdgeTestBase {
     assertEquals(ReplayTarget.REPLAY_TARGET_ORIGINAL, sent.getTarget());
     assertEquals(20.0, sent.getRatePerSecond());
     assertTrue(sent.getDryRun());
-    assertTrue(sent.getRequestedAtMillis() > 0);
+    assertTrue(sent.getRequestedAtMillis() >= before && sent.getRequestedAtMillis() <= System.currentTimeMillis(),
+        "requestedAt is when the edge took the request: " + sent.getRequestedAtMillis());
 
     HttpResponse<byte[]> got = get("/replays/" + id);
     assertEquals(200, got.statusCode(), text(got));

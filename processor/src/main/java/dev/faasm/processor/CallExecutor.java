@@ -7,7 +7,6 @@ import dev.faasm.protocol.CallState;
 import dev.faasm.protocol.CallStatus;
 import dev.faasm.protocol.ChainRequest;
 import dev.faasm.protocol.Codec;
-import dev.faasm.protocol.FunctionMeta;
 import dev.faasm.registry.CallRecords;
 import dev.faasm.registry.FunctionRegistry;
 import dev.faasm.protocol.Names;
@@ -402,24 +401,25 @@ final class CallExecutor implements CallRunner {
     metrics.chained(result.deferredChains().size());
     int i = 0;
     for (ChainRequest chain : result.deferredChains()) {
-      Call child = chainedCall(call, chain, i++).withTraceParent(traceParent);
+      Call child = chainedCall(call, chain, i++, traceParent);
       sends.add(send(CallRecords.of(topics.calls(), child)));
     }
     return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
   }
 
-  private Call chainedCall(Call parent, ChainRequest chain, int index) {
+  private Call chainedCall(Call parent, ChainRequest chain, int index, String traceParent) {
     boolean self = chain.entryTableIndex() >= 0;
     String function = self ? parent.function() : chain.function();
     String digest =
         self
             ? parent.digest()
             : Names.isValid(function)
-                ? registry.lookup(parent.user(), function).map(FunctionMeta::digest).orElse("")
+                ? registry.currentDigest(parent.user(), function).orElse("")
                 : "";
     return new Call(
         CallIds.child(parent.callId(), "then", index), parent.user(), function, chain.input(), false, now(), digest,
-        parent.callId(), parent.depth() + 1, chain.entryTableIndex(), "", parent.childSeed("then", index));
+        parent.callId(), parent.depth() + 1, chain.entryTableIndex(), "", parent.childSeed("then", index),
+        traceParent);
   }
 
   private CompletableFuture<Void> send(String topic, String key, byte[] value) {

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * what is left; a call whose result is on the results topic (the finished-calls index) is not run again.
  *
  * <p>A record that cannot be decoded is never dropped silently: it goes to the dead-letter topic, and the call its key
- * names gets a stored platform failure (sent to the reply channel in its {@value #REPLY_TO_HEADER} header), so a
+ * names gets a stored platform failure (sent to the reply channel in its {@code faasm-reply-to} header), so a
  * waiting caller gets an answer.
  */
 final class CallProcessor implements Processor<String, byte[], Void, Void> {
@@ -43,8 +43,6 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
   private static final Duration TICK = Duration.ofMillis(20);
   private static final long RETRY_DELAY_MILLIS = 1_000;
 
-  /** Header of a call record naming its reply channel, readable even when the value is not. */
-  static final String REPLY_TO_HEADER = CallRecords.REPLY_TO_HEADER;
 
   private final String storeName;
   private final String finishedStoreName;
@@ -53,6 +51,7 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
   private final DeadLetterSink deadLetters;
   private final CallMetrics metrics;
   private ProcessorContext<Void, Void> context;
+  private String task;
   private KeyValueStore<String, Long> finishedCalls;
   private int retriesLogged;
   private final LinkedHashSet<String> toLaunch = new LinkedHashSet<>();
@@ -75,6 +74,7 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
   @Override
   public void init(ProcessorContext<Void, Void> context) {
     this.context = context;
+    this.task = context.taskId().toString();
     pending = context.getStateStore(storeName);
     finishedCalls = context.getStateStore(finishedStoreName);
     try (KeyValueIterator<String, byte[]> it = pending.all()) {
@@ -116,7 +116,7 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
     if (record.key() == null || record.key().isEmpty()) {
       return;
     }
-    Header replyTo = record.headers().lastHeader(REPLY_TO_HEADER);
+    Header replyTo = record.headers().lastHeader(CallRecords.REPLY_TO_HEADER);
     String channel = replyTo == null ? "" : new String(replyTo.value(), StandardCharsets.UTF_8);
     runner.reject(record.key(), channel, "undecodable call record: " + reason)
         .whenComplete((v, error) -> {
@@ -141,7 +141,7 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
       }
     }
     if (metrics != null) {
-      metrics.pending(context.taskId().toString(), pending.approximateNumEntries());
+      metrics.pending(task, pending.approximateNumEntries());
       if (failedNow > 0) {
         metrics.retried(failedNow);
       }
@@ -194,7 +194,7 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
     // that only the task's next owner runs them.
     inFlight.forEach(runner::cancel);
     if (metrics != null) {
-      metrics.taskClosed(context.taskId().toString());
+      metrics.taskClosed(task);
     }
     toLaunch.clear();
     inFlight.clear();

@@ -60,10 +60,10 @@ final class CallTracing {
 
   /** The W3C {@code traceparent} naming this span, for the calls it makes; empty for a span that records nothing. */
   static String traceParent(Span span) {
-    SpanContext c = span.getSpanContext();
-    if (!c.isValid()) {
-      return "";
-    }
-    return "00-" + c.getTraceId() + "-" + c.getSpanId() + "-" + c.getTraceFlags().asHex();
+    java.util.Map<String, String> carrier = new java.util.HashMap<>(2);
+    W3CTraceContextPropagator.getInstance()
+        .inject(Context.root().with(span), carrier, (map, key, value) -> map.put(key, value));
+    return carrier.getOrDefault("traceparent", "");
   }
+
 }

@@ -3,7 +3,6 @@ package dev.faasm.processor;
 import dev.faasm.protocol.Call;
 import dev.faasm.protocol.CallIds;
 import dev.faasm.protocol.CallResult;
-import dev.faasm.protocol.FunctionMeta;
 import dev.faasm.registry.CallRecords;
 import dev.faasm.registry.FunctionRegistry;
 import dev.faasm.protocol.Names;
@@ -81,8 +80,7 @@ final class ChainingHost implements CallHost {
       target = function;
       digest =
           registry
-              .lookup(parent.user(), function)
-              .map(FunctionMeta::digest)
+              .currentDigest(parent.user(), function)
               .orElseThrow(
                   () -> new CallHostException("chained call to unknown function " + parent.user() + "/" + function));
     }

@@ -2,7 +2,6 @@ package dev.faasm.processor;
 
 import dev.faasm.protocol.Call;
 import dev.faasm.protocol.CallIds;
-import dev.faasm.protocol.FunctionMeta;
 import dev.faasm.protocol.Names;
 import dev.faasm.runtime.CallHost;
 import dev.faasm.runtime.CallHostException;
@@ -73,6 +72,6 @@ final class ReplayHost implements CallHost {
 
   /** The current version's digest of user/function, or "" if there is none. */
   static String current(dev.faasm.registry.FunctionRegistry registry, String user, String function) {
-    return registry.lookup(user, function).map(FunctionMeta::digest).orElse("");
+    return registry.currentDigest(user, function).orElse("");
   }
 }

@@ -122,6 +122,11 @@ public final class FunctionRegistry implements AutoCloseable {
     return Optional.ofNullable(functions.get(user + "/" + function));
   }
 
+  /** The digest of user/function's current version, if it exists. */
+  public Optional<String> currentDigest(String user, String function) {
+    return lookup(user, function).map(FunctionMeta::digest);
+  }
+
   public List<FunctionMeta> list(String user) {
     List<FunctionMeta> out = new ArrayList<>();
     for (FunctionMeta meta : functions.values()) {

@@ -107,6 +107,8 @@ public final class ResultStore implements AutoCloseable {
   private final JedisClientConfig clientConfig;
   private final JedisPooled jedis;
   private final byte[] ttlMillis;
+  private final byte[] epochKey;
+  private final byte[] rebuiltKey;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final RedisOutages outages;
 
@@ -132,6 +134,8 @@ public final class ResultStore implements AutoCloseable {
     pool.setMaxWait(POOL_WAIT);
     this.jedis = new JedisPooled(hostAndPort, clientConfig, pool);
     this.ttlMillis = ascii(Long.toString(config.ttl().toMillis()));
+    this.epochKey = utf8(config.keyPrefix() + "epoch");
+    this.rebuiltKey = utf8(config.keyPrefix() + "epoch:rebuilt");
   }
 
   /**
@@ -302,7 +306,7 @@ public final class ResultStore implements AutoCloseable {
    * @return the current epoch, opening a new one if there is none
    */
   public String openEpoch() {
-    byte[] key = utf8(config.keyPrefix() + "epoch");
+    byte[] key = epochKey;
     byte[] fresh = ascii(java.util.UUID.randomUUID().toString());
     return call("opening a result-store epoch", () -> {
       jedis.set(key, fresh, SetParams.setParams().nx());
@@ -313,13 +317,13 @@ public final class ResultStore implements AutoCloseable {
 
   /** Records that every result on the results topic has been put back for {@code epoch}. */
   public void markRebuilt(String epoch) {
-    byte[] key = utf8(config.keyPrefix() + "epoch:rebuilt");
+    byte[] key = rebuiltKey;
     call("marking epoch " + epoch + " rebuilt", () -> jedis.set(key, ascii(epoch)));
   }
 
   /** The epoch whose rebuild finished, if any. */
   public Optional<String> rebuiltEpoch() {
-    byte[] key = utf8(config.keyPrefix() + "epoch:rebuilt");
+    byte[] key = rebuiltKey;
     byte[] value = call("reading the rebuilt epoch", () -> jedis.get(key));
     return value == null ? Optional.empty() : Optional.of(new String(value, StandardCharsets.US_ASCII));
   }
@@ -330,8 +334,6 @@ public final class ResultStore implements AutoCloseable {
    * Redis has just lost its data (or is new) and no processor has noticed yet.
    */
   public boolean complete() {
-    byte[] epochKey = utf8(config.keyPrefix() + "epoch");
-    byte[] rebuiltKey = utf8(config.keyPrefix() + "epoch:rebuilt");
     List<byte[]> values = call("reading the result-store epoch", () -> jedis.mget(epochKey, rebuiltKey));
     return values.get(0) != null && java.util.Arrays.equals(values.get(0), values.get(1));
   }
@@ -341,11 +343,7 @@ public final class ResultStore implements AutoCloseable {
    * progress. The replays topic holds the same reports durably.
    */
   public void putReplayReport(ReplayReport report) {
-    Objects.requireNonNull(report, "report");
-    byte[] key = utf8(config.keyPrefix() + "replay:" + report.getReplayId());
-    byte[] value = report.toByteArray();
-    call("storing the report of replay " + report.getReplayId(),
-        () -> jedis.set(key, value, SetParams.setParams().px(config.ttl().toMillis())));
+    setReplayReport(report, false);
   }
 
   /**
@@ -355,12 +353,17 @@ public final class ResultStore implements AutoCloseable {
    * @return true iff it was stored
    */
   public boolean putReplayReportIfAbsent(ReplayReport report) {
+    return setReplayReport(report, true);
+  }
+
+  private boolean setReplayReport(ReplayReport report, boolean onlyIfAbsent) {
     Objects.requireNonNull(report, "report");
     byte[] key = utf8(config.keyPrefix() + "replay:" + report.getReplayId());
     byte[] value = report.toByteArray();
+    SetParams params = SetParams.setParams().px(config.ttl().toMillis());
     String reply =
         call("storing the report of replay " + report.getReplayId(),
-            () -> jedis.set(key, value, SetParams.setParams().nx().px(config.ttl().toMillis())));
+            () -> jedis.set(key, value, onlyIfAbsent ? params.nx() : params));
     return "OK".equals(reply);
   }
 
