@@ -1,7 +1,5 @@
 package dev.faasm.cli;
 
-import dev.faasm.embedded.EmbeddedKafka;
-import dev.faasm.embedded.EmbeddedRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -39,14 +37,19 @@ final class DevCommand implements Callable<Integer> {
       ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("faasm.access"))
           .setLevel(ch.qos.logback.classic.Level.INFO);
     }
+    LocalServices local = LocalServices.find().orElse(null);
+    if (local == null) {
+      System.err.println("faasm dev: this is the production jar, which has no embedded Kafka broker or redis-server. "
+          + "Run ./faasm dev from the repository (it uses dev/target/faasm-dev.jar), or start the edge and processor "
+          + "roles against your own Kafka and Redis.");
+      return 2;
+    }
     Files.createDirectories(funcRoot);
-    EmbeddedKafka kafka = EmbeddedKafka.start(funcRoot.resolve("kafka").toAbsolutePath(), kafkaPort);
-    // Supervised: if redis-server dies, a new (empty) one starts on the same port and the clients reconnect.
-    EmbeddedRedis redis = EmbeddedRedis.start(redisPort).supervise();
+    LocalServices.Running services = local.start(funcRoot.toAbsolutePath(), kafkaPort, redisPort);
     CommonOptions common = new CommonOptions();
     picocli.CommandLine.populateCommand(common);
-    common.kafka = kafka.bootstrapServers();
-    common.redis = redis.url();
+    common.kafka = services.kafkaBootstrap();
+    common.redis = services.redisUrl();
     common.funcRoot = funcRoot;
     common.partitions = 4;
     String id = "dev";
@@ -55,8 +58,8 @@ final class DevCommand implements Callable<Integer> {
     node.startEdge(edge.config(id));
     System.out.printf(
         "faasm dev is up: http://localhost:%d  (Kafka %s, Redis %s)%n  try: curl -X POST http://localhost:%d/f/simon/echo -d \"hello faasm\"%n",
-        node.edge().port(), kafka.bootstrapServers(), redis.url(), node.edge().port());
-    Servers.runUntilSignalled(redis, kafka, node);
+        node.edge().port(), services.kafkaBootstrap(), services.redisUrl(), node.edge().port());
+    Servers.runUntilSignalled(services, node);
     return 0;
   }
 }
