@@ -72,13 +72,21 @@ final class ProcessorCommand implements Callable<Integer> {
             + "membership, size it to a restart (FAASM_SESSION_TIMEOUT_SECONDS; default ${DEFAULT-VALUE})")
     int sessionTimeoutSeconds;
 
+    @Option(names = "--leave-group-on-shutdown", defaultValue = "${env:FAASM_LEAVE_GROUP_ON_SHUTDOWN:-true}",
+        arity = "1",
+        description = "a stopped processor (SIGTERM) leaves the group at once so its tasks move to the others; false "
+            + "keeps a static member's tasks waiting for its return (FAASM_LEAVE_GROUP_ON_SHUTDOWN; default "
+            + "${DEFAULT-VALUE})")
+    boolean leaveGroupOnShutdown;
+
     ProcessorConfig config(String instanceId, Path funcRoot, String topicPrefix) {
       String app = applicationId == null || applicationId.isBlank() ? topicPrefix + "processor" : applicationId;
       return ProcessorConfig.defaults("processor-" + instanceId, funcRoot.resolve("streams"))
           .withApplicationId(app)
           .withReplayBackgroundRate(replayBackgroundRate)
           .withMembership(new ProcessorConfig.Membership(
-              staticMembership, standbyReplicas, java.time.Duration.ofSeconds(sessionTimeoutSeconds)))
+              staticMembership, standbyReplicas, java.time.Duration.ofSeconds(sessionTimeoutSeconds),
+              leaveGroupOnShutdown))
           .withStreamThreads(streamThreads)
           .withMaxChainDepth(maxChainDepth);
     }

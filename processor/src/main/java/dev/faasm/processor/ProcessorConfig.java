@@ -39,9 +39,13 @@ public record ProcessorConfig(
    * How a processor belongs to the group: with {@code staticMembership} its instance id is its Kafka {@code
    * group.instance.id} (a StatefulSet pod's stable name), so a restarted pod gets its own tasks back within {@code
    * sessionTimeout} without a rebalance; {@code standbyReplicas} warm copies of each task's stores are kept on other
-   * processors so a failed one's tasks move to a warm copy.
+   * processors so a failed one's tasks move to a warm copy. With {@code leaveOnShutdown} a processor that is stopped
+   * (SIGTERM: a rolling restart or a scale-down) leaves the group at once, static member or not, so its tasks move to
+   * the others (warm when they hold standbys) instead of waiting for it; a killed one (SIGKILL, a crash) cannot leave,
+   * and its restart with the same instance id takes its tasks back without a rebalance.
    */
-  public record Membership(boolean staticMembership, int standbyReplicas, Duration sessionTimeout) {
+  public record Membership(
+      boolean staticMembership, int standbyReplicas, Duration sessionTimeout, boolean leaveOnShutdown) {
     public Membership {
       Objects.requireNonNull(sessionTimeout, "sessionTimeout");
       if (standbyReplicas < 0 || sessionTimeout.isNegative() || sessionTimeout.isZero()) {
@@ -51,7 +55,7 @@ public record ProcessorConfig(
 
     /** Dynamic membership, no standbys, a 10 s session timeout: for one machine and the tests. */
     public static Membership defaults() {
-      return new Membership(false, 0, Duration.ofSeconds(10));
+      return new Membership(false, 0, Duration.ofSeconds(10), true);
     }
   }
 

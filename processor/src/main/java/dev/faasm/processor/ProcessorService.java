@@ -202,7 +202,10 @@ public final class ProcessorService implements AutoCloseable {
       replays.close();
     }
     if (streams != null) {
-      streams.close(Duration.ofSeconds(30));
+      // A static member only leaves the group when asked to (a dynamic one always does).
+      streams.close(new KafkaStreams.CloseOptions()
+          .timeout(Duration.ofSeconds(30))
+          .leaveGroup(config.membership().leaveOnShutdown()));
     }
     if (streamsMetrics != null) {
       streamsMetrics.close();

@@ -22,7 +22,7 @@ class ProcessorServiceTest {
   void staticMembershipUsesTheInstanceIdWithStandbysAndTheGivenSessionTimeout() {
     ProcessorConfig config =
         ProcessorConfig.defaults("processor-faasm-processor-1", Path.of("/tmp"))
-            .withMembership(new ProcessorConfig.Membership(true, 1, Duration.ofSeconds(30)));
+            .withMembership(new ProcessorConfig.Membership(true, 1, Duration.ofSeconds(30), true));
     Properties p = props(config);
     assertEquals("processor-faasm-processor-1",
         p.get(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)));
