@@ -104,6 +104,13 @@ final class ClusterScenario implements AutoCloseable {
         + restartAfter.toMillis() + " ms", at, System.currentTimeMillis()));
   }
 
+  /** SIGKILL of a pod that does not come back (its node is lost): the others must take its tasks over. */
+  void killForGood(int ordinal) throws Exception {
+    long at = System.currentTimeMillis();
+    cluster.kill(ordinal);
+    events.add(new Event("SIGKILL of " + LocalCluster.pod(ordinal) + ", not restarted", at, at));
+  }
+
   /** Saturates the processors with {@code count} calls of fib(n) and reports the calls/s they finish. */
   void measureThroughput(String label, int count, int n) throws Exception {
     long start = System.currentTimeMillis();

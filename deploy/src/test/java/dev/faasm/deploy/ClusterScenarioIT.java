@@ -10,7 +10,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The long cluster scenario, for each membership variant: steady async load, throughput with 1 and 3 processors,
- * scale 1 -> 3 -> 1, then 1 -> 2, a rolling restart of both, SIGKILL of one of 2 restarted after 2 s. Reports in
+ * scale 1 -> 3 -> 1, then 1 -> 2, a rolling restart of both, SIGKILL of one of 2 restarted after 2 s, then SIGKILL of
+ * one of 2 that does not come back. Reports in
  * target/cluster/. Run by {@code deploy/cluster.sh} ({@code -Dcluster.full=true}); {@link ClusterIT} is the short
  * version in every build.
  */
@@ -21,6 +22,8 @@ class ClusterScenarioIT {
         Arguments.of("manifests: static membership, 1 standby, leave the group on SIGTERM", Map.of()),
         Arguments.of("static membership, 1 standby, stay in the group on SIGTERM",
             Map.of("FAASM_LEAVE_GROUP_ON_SHUTDOWN", "false")),
+        Arguments.of("static membership, 1 standby, leave on SIGTERM, 10 s session timeout",
+            Map.of("FAASM_SESSION_TIMEOUT_SECONDS", "10")),
         Arguments.of("dynamic membership, 1 standby", Map.of("FAASM_STATIC_MEMBERSHIP", "false")));
   }
 
@@ -45,6 +48,8 @@ class ClusterScenarioIT {
       s.settle(Duration.ofSeconds(20));
       s.kill(1, Duration.ofSeconds(2));
       s.settle(Duration.ofSeconds(30));
+      s.killForGood(1);
+      s.settle(Duration.ofSeconds(40));
       s.finish();
     }
   }
