@@ -79,6 +79,12 @@ final class ProcessorCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE})")
     boolean leaveGroupOnShutdown;
 
+    @Option(names = "--max-attempts", defaultValue = "${env:FAASM_MAX_ATTEMPTS:-10}",
+        description = "attempts of a call that fails for a platform reason (Redis or Kafka unreachable) before it "
+            + "ends with RETRIES_EXHAUSTED; waits 1 s doubling to 30 s between them (FAASM_MAX_ATTEMPTS; default "
+            + "${DEFAULT-VALUE})")
+    int maxAttempts;
+
     ProcessorConfig config(String instanceId, Path funcRoot, String topicPrefix) {
       String app = applicationId == null || applicationId.isBlank() ? topicPrefix + "processor" : applicationId;
       return ProcessorConfig.defaults("processor-" + instanceId, funcRoot.resolve("streams"))
@@ -87,6 +93,8 @@ final class ProcessorCommand implements Callable<Integer> {
           .withMembership(new ProcessorConfig.Membership(
               staticMembership, standbyReplicas, java.time.Duration.ofSeconds(sessionTimeoutSeconds),
               leaveGroupOnShutdown))
+          .withRetry(new ProcessorConfig.Retry(
+              maxAttempts, java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30)))
           .withStreamThreads(streamThreads)
           .withMaxChainDepth(maxChainDepth);
     }

@@ -47,13 +47,20 @@ final class TestCluster implements AutoCloseable {
   TestCluster(
       UnaryOperator<RuntimeConfig> runtime, UnaryOperator<EdgeConfig> edge, String redisUrl, OpenTelemetry telemetry)
       throws Exception {
+    this(runtime, edge, redisUrl, telemetry, p -> p);
+  }
+
+  /** A cluster whose processor has settings of its own. */
+  TestCluster(
+      UnaryOperator<RuntimeConfig> runtime, UnaryOperator<EdgeConfig> edge, String redisUrl, OpenTelemetry telemetry,
+      UnaryOperator<ProcessorConfig> processor) throws Exception {
     storeConfig = new ResultStoreConfig(redisUrl, Duration.ofHours(1), prefix);
     funcRoot = Files.createTempDirectory("faasm-it");
     node = new Node(kafka, topics, storeConfig, runtime.apply(RuntimeConfig.defaults()), funcRoot, "it", true,
         telemetry);
     try {
       node.seed(Repo.wasmDir());
-      node.startProcessor(processorConfig("it-proc"));
+      node.startProcessor(processor.apply(processorConfig("it-proc")));
       node.startEdge(edge.apply(EdgeConfig.defaults().withPort(0).withHost("127.0.0.1")));
     } catch (Exception e) {
       node.close();

@@ -99,6 +99,19 @@ final class CallExecutor implements CallRunner {
         .thenCompose(result -> send(topics.results(), callId, Codec.encode(result)));
   }
 
+  @Override
+  public CompletableFuture<Void> giveUp(Call call, int attempts, String lastError) {
+    return CompletableFuture.supplyAsync(
+            () -> {
+              String error = "gave up after " + attempts + " attempts that failed for a platform reason; the last: "
+                  + lastError;
+              about(call, () -> log.warn("call {} {}", call.callId(), error));
+              return store(call, CallResult.platformFailure(call, "RETRIES_EXHAUSTED", error, now()));
+            },
+            io)
+        .thenCompose(result -> send(topics.results(), call.callId(), Codec.encode(result)));
+  }
+
   /** Calls launched here that have not reached a guest yet (in preparation or queued for a slot). */
   @Override
   public int backlog() {
@@ -427,17 +440,7 @@ final class CallExecutor implements CallRunner {
   }
 
   private CompletableFuture<Void> send(ProducerRecord<String, byte[]> record) {
-    CompletableFuture<Void> acked = new CompletableFuture<>();
-    producer.send(
-        record,
-        (md, error) -> {
-          if (error != null) {
-            acked.completeExceptionally(error);
-          } else {
-            acked.complete(null);
-          }
-        });
-    return acked;
+    return ProducerSends.send(producer, record, io);
   }
 
   private long now() {

@@ -6,12 +6,17 @@ import dev.faasm.protocol.ProtocolException;
 import dev.faasm.registry.CallRecords;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
@@ -41,7 +46,6 @@ import org.slf4j.LoggerFactory;
 final class CallProcessor implements Processor<String, byte[], Void, Void> {
   private static final Logger log = LoggerFactory.getLogger(CallProcessor.class);
   private static final Duration TICK = Duration.ofMillis(20);
-  private static final long RETRY_DELAY_MILLIS = 1_000;
 
 
   private final String storeName;
@@ -57,7 +61,11 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
   private final LinkedHashSet<String> toLaunch = new LinkedHashSet<>();
   private final Set<String> inFlight = new HashSet<>();
   private final Queue<KeyValue<String, Throwable>> finished = new ConcurrentLinkedQueue<>();
-  private final Queue<KeyValue<String, Long>> retries = new ArrayDeque<>();
+  /** Calls to launch again, by the time they may (earliest first). */
+  private final PriorityQueue<KeyValue<String, Long>> retries =
+      new PriorityQueue<>(Comparator.comparingLong((KeyValue<String, Long> r) -> r.value));
+  /** Why each retried call's last attempt failed (for its terminal failure; lost on restart, which is said). */
+  private final Map<String, String> lastErrors = new HashMap<>();
   private KeyValueStore<String, byte[]> pending;
 
   CallProcessor(
@@ -134,10 +142,14 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
       inFlight.remove(done.key);
       if (done.value == null) {
         pending.delete(done.key);
+        lastErrors.remove(done.key);
+      } else if (cause(done.value) instanceof CancellationException) {
+        // Withdrawn because its task is leaving: not a failed attempt; the task's next owner launches it.
+        lastErrors.remove(done.key);
       } else {
         failedNow++;
         example = done.value;
-        retries.add(KeyValue.pair(done.key, now + RETRY_DELAY_MILLIS));
+        retries.add(KeyValue.pair(done.key, now + failedAttempt(done.key, done.value)));
       }
     }
     if (metrics != null) {
@@ -149,7 +161,8 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
     if (failedNow > 0) {
       // One line per tick, not a stack trace per call: during an outage every pending call fails the same way.
       if (retriesLogged++ == 0) {
-        log.warn("{} calls could not be completed; retrying them every {} ms", failedNow, RETRY_DELAY_MILLIS, example);
+        log.warn("{} calls could not be completed; retrying them with backoff, at most {} attempts each", failedNow,
+            config.retry().maxAttempts(), example);
       } else {
         log.debug("{} calls could not be completed ({}); retrying", failedNow, example.toString());
       }
@@ -161,6 +174,27 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
       toLaunch.add(retries.poll().key);
     }
     launchWhatFits();
+  }
+
+  /** Counts a failed attempt in the call's pending record; returns how long to wait before the next. */
+  private long failedAttempt(String id, Throwable error) {
+    byte[] value = pending.get(id);
+    if (value == null) {
+      return 0;
+    }
+    int attempts = Codec.attempts(value);
+    if (attempts >= config.retry().maxAttempts()) {
+      // Storing its terminal failure failed: try that again, the call's own count and last error stay as they are.
+      return config.retry().backoff(attempts).toMillis();
+    }
+    attempts++;
+    pending.put(id, Codec.withAttempts(value, attempts));
+    lastErrors.put(id, String.valueOf(cause(error)));
+    return config.retry().backoff(attempts).toMillis();
+  }
+
+  private static Throwable cause(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 
   private void launchWhatFits() {
@@ -183,6 +217,12 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
         runner.finished(call).whenComplete((ignored, error) -> finished.add(KeyValue.pair(id, null)));
         continue;
       }
+      int attempts = Codec.attempts(value);
+      if (attempts >= config.retry().maxAttempts()) {
+        String last = lastErrors.getOrDefault(id, "unknown (the processor that saw it has restarted since)");
+        runner.giveUp(call, attempts, last).whenComplete((ignored, error) -> finished.add(KeyValue.pair(id, error)));
+        continue;
+      }
       runner.run(call).whenComplete((ignored, error) -> finished.add(KeyValue.pair(id, error)));
     }
   }
@@ -198,5 +238,7 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
     }
     toLaunch.clear();
     inFlight.clear();
+    retries.clear();
+    lastErrors.clear();
   }
 }

@@ -22,6 +22,12 @@ public interface CallRunner {
    */
   CompletableFuture<Void> reject(String callId, String replyTo, String reason);
 
+  /**
+   * Ends a call that failed for a platform reason {@code attempts} times: stores the terminal {@code
+   * RETRIES_EXHAUSTED} failure (unless it has a result already) and sends it to the results topic, without running it.
+   */
+  CompletableFuture<Void> giveUp(Call call, int attempts, String lastError);
+
   /** The call's task left this processor: withdraw the call's run if it has not reached a guest yet. */
   void cancel(String callId);
 

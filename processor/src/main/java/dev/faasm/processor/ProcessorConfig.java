@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param moduleCollectInterval how often unreferenced module versions are looked for and deleted
  * @param replayBackgroundRate calls per second a replay starts at most while live calls are running (0 = no limit)
  * @param membership how this processor belongs to the processors' consumer group
+ * @param retry how often a call that fails for a platform reason is tried again, and how soon
  */
 public record ProcessorConfig(
     String applicationId,
@@ -33,7 +34,35 @@ public record ProcessorConfig(
     Path stateDir,
     Duration moduleCollectInterval,
     double replayBackgroundRate,
-    Membership membership) {
+    Membership membership,
+    Retry retry) {
+
+  /**
+   * A call whose run fails for a platform reason (Redis or Kafka unreachable, a module that cannot be read; not a
+   * guest's own failure, which is its result) is tried again after {@code firstBackoff}, doubling up to {@code
+   * maxBackoff}; after {@code maxAttempts} failed attempts it ends with a {@code RETRIES_EXHAUSTED} failure.
+   */
+  public record Retry(int maxAttempts, Duration firstBackoff, Duration maxBackoff) {
+    public Retry {
+      Objects.requireNonNull(firstBackoff, "firstBackoff");
+      Objects.requireNonNull(maxBackoff, "maxBackoff");
+      if (maxAttempts < 1 || firstBackoff.isNegative() || maxBackoff.compareTo(firstBackoff) < 0) {
+        throw new IllegalArgumentException("invalid retry " + maxAttempts + ", " + firstBackoff + ", " + maxBackoff);
+      }
+    }
+
+    /** 10 attempts, 1 s doubling to 30 s: about 2.5 minutes of trying. */
+    public static Retry defaults() {
+      return new Retry(10, Duration.ofSeconds(1), Duration.ofSeconds(30));
+    }
+
+    /** The wait after the {@code attempts}-th failed attempt. */
+    public Duration backoff(int attempts) {
+      int doublings = Math.min(Math.max(0, attempts - 1), 30);
+      long millis = firstBackoff.toMillis() << doublings;
+      return millis < 0 || millis > maxBackoff.toMillis() ? maxBackoff : Duration.ofMillis(millis);
+    }
+  }
 
   /**
    * How a processor belongs to the group: with {@code staticMembership} its instance id is its Kafka {@code
@@ -68,6 +97,7 @@ public record ProcessorConfig(
     Objects.requireNonNull(stateDir, "stateDir");
     Objects.requireNonNull(moduleCollectInterval, "moduleCollectInterval");
     Objects.requireNonNull(membership, "membership");
+    Objects.requireNonNull(retry, "retry");
     if (replayBackgroundRate < 0) {
       throw new IllegalArgumentException("replayBackgroundRate must be >= 0: " + replayBackgroundRate);
     }
@@ -81,36 +111,42 @@ public record ProcessorConfig(
     return new ProcessorConfig(
         "faasm-processor", instanceId, 1, 16, 10_000, Math.max(32, 8 * cpus), Duration.ofMillis(100),
         Duration.ofSeconds(30),
-        stateDir, Duration.ofMinutes(10), 500, Membership.defaults());
+        stateDir, Duration.ofMinutes(10), 500, Membership.defaults(), Retry.defaults());
   }
 
   public ProcessorConfig withApplicationId(String id) {
     return new ProcessorConfig(
         id, instanceId, streamThreads, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval, moduleWait,
-        stateDir, moduleCollectInterval, replayBackgroundRate, membership);
+        stateDir, moduleCollectInterval, replayBackgroundRate, membership, retry);
   }
 
   public ProcessorConfig withStreamThreads(int n) {
     return new ProcessorConfig(
         applicationId, instanceId, n, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval, moduleWait,
-        stateDir, moduleCollectInterval, replayBackgroundRate, membership);
+        stateDir, moduleCollectInterval, replayBackgroundRate, membership, retry);
   }
 
   public ProcessorConfig withMaxChainDepth(int depth) {
     return new ProcessorConfig(
         applicationId, instanceId, streamThreads, depth, maxInFlight, maxQueuedGuests, commitInterval, moduleWait,
-        stateDir, moduleCollectInterval, replayBackgroundRate, membership);
+        stateDir, moduleCollectInterval, replayBackgroundRate, membership, retry);
   }
 
   public ProcessorConfig withReplayBackgroundRate(double rate) {
     return new ProcessorConfig(
         applicationId, instanceId, streamThreads, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval,
-        moduleWait, stateDir, moduleCollectInterval, rate, membership);
+        moduleWait, stateDir, moduleCollectInterval, rate, membership, retry);
   }
 
   public ProcessorConfig withMembership(Membership m) {
     return new ProcessorConfig(
         applicationId, instanceId, streamThreads, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval,
-        moduleWait, stateDir, moduleCollectInterval, replayBackgroundRate, m);
+        moduleWait, stateDir, moduleCollectInterval, replayBackgroundRate, m, retry);
+  }
+
+  public ProcessorConfig withRetry(Retry r) {
+    return new ProcessorConfig(
+        applicationId, instanceId, streamThreads, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval,
+        moduleWait, stateDir, moduleCollectInterval, replayBackgroundRate, membership, r);
   }
 }

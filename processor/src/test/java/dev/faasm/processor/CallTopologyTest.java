@@ -71,6 +71,17 @@ class CallTopologyTest {
       return CompletableFuture.completedFuture(null);
     }
 
+    final List<String> gaveUp = new ArrayList<>();
+    final List<CompletableFuture<Void>> giveUpFutures = new ArrayList<>();
+
+    @Override
+    public CompletableFuture<Void> giveUp(Call call, int attempts, String lastError) {
+      gaveUp.add(call.callId() + " " + attempts + " " + lastError);
+      CompletableFuture<Void> f = new CompletableFuture<>();
+      giveUpFutures.add(f);
+      return f;
+    }
+
     @Override
     public int backlog() {
       return backlog;
@@ -82,7 +93,8 @@ class CallTopologyTest {
   @BeforeEach
   void setUp() throws Exception {
     Path state = Files.createTempDirectory("topology-test");
-    ProcessorConfig config = ProcessorConfig.defaults("test", state);
+    ProcessorConfig config = ProcessorConfig.defaults("test", state)
+        .withRetry(new ProcessorConfig.Retry(3, Duration.ofSeconds(1), Duration.ofSeconds(3)));
     StreamsBuilder builder = new StreamsBuilder();
     CallTopology.build(builder, topics, runner, config,
         (topic, partition, offset, key, value, reason) -> deadLetters.add(topic + " " + key + " " + reason));
@@ -140,6 +152,40 @@ class CallTopologyTest {
     assertNotNull(pending.get("0000000000000001"));
     driver.advanceWallClockTime(Duration.ofSeconds(2));
     assertEquals(2, runner.launched.size());
+  }
+
+  @Test
+  void platformFailuresBackOffAreCountedInThePendingRecordAndEndInRetriesExhausted() {
+    submit(call("0000000000000001"));
+    runner.futures.get(0).completeExceptionally(new IllegalStateException("redis down"));
+    tick();
+    assertEquals(1, Codec.attempts(pending.get("0000000000000001")));
+    driver.advanceWallClockTime(Duration.ofMillis(1_100)); // first backoff: 1 s
+    assertEquals(2, runner.launched.size());
+    runner.futures.get(1).completeExceptionally(new IllegalStateException("redis down"));
+    tick();
+    assertEquals(2, Codec.attempts(pending.get("0000000000000001")));
+    driver.advanceWallClockTime(Duration.ofMillis(1_100)); // second backoff: 2 s, not over yet
+    assertEquals(2, runner.launched.size());
+    driver.advanceWallClockTime(Duration.ofMillis(1_000));
+    assertEquals(3, runner.launched.size());
+    runner.futures.get(2).completeExceptionally(new IllegalStateException("redis still down"));
+    tick();
+    driver.advanceWallClockTime(Duration.ofSeconds(4)); // capped at 3 s
+    assertEquals(3, runner.launched.size(), "three attempts, no more runs");
+    assertEquals(List.of("0000000000000001 3 java.lang.IllegalStateException: redis still down"), runner.gaveUp);
+    assertNotNull(pending.get("0000000000000001"), "pending until its terminal failure is durable");
+    runner.giveUpFutures.get(0).complete(null);
+    tick();
+    assertNull(pending.get("0000000000000001"));
+  }
+
+  @Test
+  void aCallWithdrawnBecauseItsTaskLeftIsNotAFailedAttempt() {
+    submit(call("0000000000000001"));
+    runner.futures.get(0).completeExceptionally(new java.util.concurrent.CancellationException("task moved"));
+    tick();
+    assertEquals(0, Codec.attempts(pending.get("0000000000000001")));
   }
 
   @Test

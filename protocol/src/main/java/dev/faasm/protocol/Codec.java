@@ -62,6 +62,23 @@ public final class Codec {
         r.getTraceParent());
   }
 
+  /** The failed platform attempts recorded in a call record (0 for a record that has none, or the old format). */
+  public static int attempts(byte[] callRecord) {
+    if (LegacyCodec.isLegacy(callRecord, LegacyCodec.CALL)) {
+      return 0;
+    }
+    return parse(callRecord, "call", CallRecord.parser()).getAttempts();
+  }
+
+  /** The call record with its failed platform attempts set to {@code attempts} (an old-format record is rewritten). */
+  public static byte[] withAttempts(byte[] callRecord, int attempts) {
+    if (attempts < 0) {
+      throw new IllegalArgumentException("attempts must be >= 0: " + attempts);
+    }
+    byte[] current = LegacyCodec.isLegacy(callRecord, LegacyCodec.CALL) ? encode(decodeCall(callRecord)) : callRecord;
+    return parse(current, "call", CallRecord.parser()).toBuilder().setAttempts(attempts).build().toByteArray();
+  }
+
   public static byte[] encode(CallResult res) {
     ResultRecord.Builder b =
         ResultRecord.newBuilder()

@@ -17,6 +17,23 @@ class CodecTest {
           "ab".repeat(32), "fedcba9876543210", 3, 7, "faasm:reply:edge-1");
 
   @Test
+  void attemptsAreKeptInTheCallRecordAndChangeNothingElse() throws Exception {
+    byte[] plain = Codec.encode(CALL);
+    assertEquals(0, Codec.attempts(plain));
+    byte[] twice = Codec.withAttempts(Codec.withAttempts(plain, 1), 2);
+    assertEquals(2, Codec.attempts(twice));
+    assertEquals(CALL.callId(), Codec.decodeCall(twice).callId());
+    assertArrayEquals(CALL.input(), Codec.decodeCall(twice).input());
+    assertArrayEquals(plain, Codec.withAttempts(twice, 0), "0 attempts is the record as the edge wrote it");
+    byte[] legacy = java.nio.file.Files.readAllBytes(
+        java.nio.file.Path.of("src/test/resources/golden/v1/call.bin"));
+    assertEquals(0, Codec.attempts(legacy));
+    byte[] upgraded = Codec.withAttempts(legacy, 3);
+    assertEquals(3, Codec.attempts(upgraded));
+    assertEquals(Codec.decodeCall(legacy).callId(), Codec.decodeCall(upgraded).callId());
+  }
+
+  @Test
   void callRoundTripsEveryField() {
     Call back = Codec.decodeCall(Codec.encode(CALL));
     assertEquals(CALL.callId(), back.callId());
