@@ -37,9 +37,7 @@ final class FailureClassifier {
     if (find(thrown, StackOverflowError.class) != null) {
       return new Failure(FailureKind.STACK_OVERFLOW, "stack overflow: the guest's call stack is exhausted");
     }
-    if (find(thrown, OutOfMemoryError.class) != null) {
-      return new Failure(FailureKind.MEMORY_LIMIT, "the JVM ran out of memory running the guest");
-    }
+    Fatal.rethrowIfFatal(thrown);
     if (thrown instanceof UnlinkableException
         || thrown instanceof UninstantiableException
         || thrown instanceof InvalidException

@@ -92,7 +92,13 @@ public final class FunctionRuntime implements AutoCloseable {
                   withdrawn.error(), List.of(), clock.millis(), 0));
               return;
             }
-            result.complete(runGuest(invocation, host, slot));
+            try {
+              result.complete(runGuest(invocation, host, slot));
+            } catch (VirtualMachineError e) {
+              // The JVM's failure, not the guest's: the call fails for a platform reason (and is tried again).
+              result.completeExceptionally(e);
+              throw e;
+            }
           }
 
           @Override
@@ -164,6 +170,7 @@ public final class FunctionRuntime implements AutoCloseable {
     try {
       outcome = loadAndRun(invocation, startedAtMillis, host, slot);
     } catch (Throwable t) {
+      Fatal.rethrowIfFatal(t);
       log.warn("call {}/{} failed in the runtime", invocation.user(), invocation.function(), t);
       outcome = failure(FailureKind.INTERNAL, "internal error: " + t);
     }

@@ -42,11 +42,13 @@ final class GuestCall {
     } catch (WasiExitException e) {
       returnCode = e.exitCode();
     } catch (Throwable t) {
+      Fatal.rethrowIfFatal(t);
       return failed(FailureClassifier.classify(t, context), 0, new byte[0]);
     }
     try {
       return finish(returnCode);
     } catch (Throwable t) {
+      Fatal.rethrowIfFatal(t);
       return failed(FailureClassifier.classify(t, context), returnCode, new byte[0]);
     }
   }

@@ -117,8 +117,22 @@ class FailureModesTest {
   }
 
   @Test
+  void theJvmRunningOutOfMemoryIsNotTheGuestsFailure() {
+    OutOfMemoryError oom = new OutOfMemoryError("simulated: Java heap space");
+    try (FunctionRuntime runtime = new FunctionRuntime(DEFAULTS)) {
+      var outcome = runtime.execute(
+          Invocation.of("test", "chainer", TestModules.CHAIN_X, new byte[0]), throwingHost(oom));
+      java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+          java.util.concurrent.ExecutionException.class, () -> outcome.get(30, java.util.concurrent.TimeUnit.SECONDS),
+          "a JVM OutOfMemoryError fails the call for a platform reason, never as the guest's MEMORY_LIMIT");
+      assertTrue(e.getCause() == oom || e.getCause().getCause() == oom, String.valueOf(e.getCause()));
+      // The runtime still runs guests afterwards.
+      assertSucceeded(LocalCallHost.forUser(runtime, "simon").run("echo", bytes("still here")));
+    }
+  }
+
+  @Test
   void errorsThrownDuringAGuestCallBecomeOutcomes() {
-    assertFailed(FailureKind.MEMORY_LIMIT, runChainThrowing(new OutOfMemoryError("simulated")));
     assertFailed(FailureKind.STACK_OVERFLOW, runChainThrowing(new StackOverflowError()));
     CallOutcome internal = runChainThrowing(new LinkageError("simulated linkage failure"));
     assertFailed(FailureKind.INTERNAL, internal);
@@ -128,7 +142,14 @@ class FailureModesTest {
 
   /** Runs a guest whose chained-call dispatch throws {@code thrown} from inside the host. */
   private static CallOutcome runChainThrowing(Throwable thrown) {
-    CallHost throwing =
+    try (FunctionRuntime runtime = new FunctionRuntime(DEFAULTS)) {
+      return Outcomes.await(
+          runtime.execute(Invocation.of("test", "chainer", TestModules.CHAIN_X, new byte[0]), throwingHost(thrown)));
+    }
+  }
+
+  private static CallHost throwingHost(Throwable thrown) {
+    return
         new CallHost() {
           @Override
           public String dispatchNow(String function, byte[] input, int entryTableIndex) {
@@ -143,10 +164,6 @@ class FailureModesTest {
             throw new AssertionError("never dispatched");
           }
         };
-    try (FunctionRuntime runtime = new FunctionRuntime(DEFAULTS)) {
-      return Outcomes.await(
-          runtime.execute(Invocation.of("test", "chainer", TestModules.CHAIN_X, new byte[0]), throwing));
-    }
   }
 
   private static CallOutcome runBad(RuntimeConfig config, String function, byte[] input) {
