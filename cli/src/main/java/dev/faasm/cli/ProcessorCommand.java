@@ -85,6 +85,16 @@ final class ProcessorCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE})")
     int maxAttempts;
 
+    @Option(names = "--max-calls-per-request", defaultValue = "${env:FAASM_MAX_CALLS_PER_REQUEST:-1000}",
+        description = "chained calls one request from outside may cause in all, across processors; a chained call "
+            + "beyond it fails (FAASM_MAX_CALLS_PER_REQUEST; default ${DEFAULT-VALUE})")
+    int maxCallsPerRequest;
+
+    @Option(names = "--max-chain-input-mib", defaultValue = "${env:FAASM_MAX_INPUT_MIB:-16}",
+        description = "largest chained-call input: the edge's limit for calls from outside (FAASM_MAX_INPUT_MIB; "
+            + "default ${DEFAULT-VALUE})")
+    int maxChainInputMib;
+
     ProcessorConfig config(String instanceId, Path funcRoot, String topicPrefix) {
       String app = applicationId == null || applicationId.isBlank() ? topicPrefix + "processor" : applicationId;
       return ProcessorConfig.defaults("processor-" + instanceId, funcRoot.resolve("streams"))
@@ -95,6 +105,7 @@ final class ProcessorCommand implements Callable<Integer> {
               leaveGroupOnShutdown))
           .withRetry(new ProcessorConfig.Retry(
               maxAttempts, java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30)))
+          .withChainLimits(new ProcessorConfig.ChainLimits(maxCallsPerRequest, maxChainInputMib * 1024 * 1024))
           .withStreamThreads(streamThreads)
           .withMaxChainDepth(maxChainDepth);
     }

@@ -212,7 +212,7 @@ final class CallExecutor implements CallRunner {
                   }
                   ChainingHost host =
                       new ChainingHost(call, registry, waiter, producer, topics, config.maxChainDepth(), clock,
-                          () -> claim.stillWanted(call), traceParent);
+                          () -> claim.stillWanted(call), traceParent, store, config.chains());
                   return runtime
                       .execute(prepared.invocation(), host)
                       .thenCompose(outcome -> {
@@ -220,7 +220,7 @@ final class CallExecutor implements CallRunner {
                           span.setAttribute("faasm.withdrawn", true);
                           return withdrawn(call, claim);
                         }
-                        CallResult result = toResult(call, outcome);
+                        CallResult result = limitChains(call, toResult(call, outcome));
                         metrics.finished(call, result, outcome.durationNanos());
                         span.setAttribute("faasm.outcome", result.succeeded() ? "succeeded" : "failed");
                         return storeAfter(emitChains(call, result, traceParent), call, result);
@@ -396,6 +396,35 @@ final class CallExecutor implements CallRunner {
   }
 
   /**
+   * A successful call's deferred chained calls within the limits (inputs no larger than a call from outside, the
+   * request's budget of calls not exceeded), or the call failed naming the limit: its chains are then not made.
+   * Counting against the budget is idempotent per chained call id, so a call run again counts its chains once.
+   */
+  private CallResult limitChains(Call call, CallResult result) {
+    if (!result.succeeded() || result.deferredChains().isEmpty()) {
+      return result;
+    }
+    ProcessorConfig.ChainLimits limits = config.chains();
+    List<String> ids = new ArrayList<>();
+    for (ChainRequest chain : result.deferredChains()) {
+      if (chain.input().length > limits.maxInputBytes()) {
+        return failedChains(result, "CHAIN_INPUT_LIMIT", "chained call input of " + chain.input().length
+            + " bytes exceeds the limit of " + limits.maxInputBytes() + " bytes");
+      }
+      ids.add(CallIds.child(call.callId(), "then", ids.size()));
+    }
+    if (!store.spendBudget(call.root(), ids, limits.maxCallsPerRequest())) {
+      return failedChains(result, "CALL_BUDGET", ChainingHost.budgetExceeded(call, limits));
+    }
+    return result;
+  }
+
+  private static CallResult failedChains(CallResult r, String kind, String error) {
+    return new CallResult(r.callId(), r.user(), r.function(), CallState.FAILED, kind, r.returnCode(), r.output(),
+        r.logs(), error, r.submittedAtMillis(), r.startedAtMillis(), r.finishedAtMillis(), List.of(), r.digest());
+  }
+
+  /**
    * Stores the result once its chained calls are durable. With none to wait for, that happens at once on the guest
    * thread (one thread hand-off fewer on the latency path); otherwise on an io thread, never on the producer's.
    */
@@ -432,7 +461,7 @@ final class CallExecutor implements CallRunner {
     return new Call(
         CallIds.child(parent.callId(), "then", index), parent.user(), function, chain.input(), false, now(), digest,
         parent.callId(), parent.depth() + 1, chain.entryTableIndex(), "", parent.childSeed("then", index),
-        traceParent);
+        traceParent, parent.root());
   }
 
   private CompletableFuture<Void> send(String topic, String key, byte[] value) {

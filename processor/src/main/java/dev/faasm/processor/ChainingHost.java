@@ -13,6 +13,8 @@ import dev.faasm.runtime.CallHostException;
 import dev.faasm.runtime.ChainResult;
 import java.time.Clock;
 import java.time.Duration;
+import dev.faasm.resultstore.ResultStore;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +41,8 @@ final class ChainingHost implements CallHost {
   private final AtomicInteger dispatched = new AtomicInteger();
   private final BooleanSupplier stillWanted;
   private final String traceParent;
+  private final ResultStore store;
+  private final ProcessorConfig.ChainLimits limits;
 
   ChainingHost(
       Call parent,
@@ -49,7 +53,11 @@ final class ChainingHost implements CallHost {
       int maxChainDepth,
       Clock clock,
       BooleanSupplier stillWanted,
-      String traceParent) {
+      String traceParent,
+      ResultStore store,
+      ProcessorConfig.ChainLimits limits) {
+    this.store = store;
+    this.limits = limits;
     this.stillWanted = stillWanted;
     this.traceParent = traceParent;
     this.parent = parent;
@@ -63,6 +71,10 @@ final class ChainingHost implements CallHost {
 
   @Override
   public String dispatchNow(String function, byte[] input, int entryTableIndex) {
+    if (input.length > limits.maxInputBytes()) {
+      throw new CallHostException("chained call input of " + input.length + " bytes exceeds the limit of "
+          + limits.maxInputBytes() + " bytes");
+    }
     if (parent.depth() + 1 > maxChainDepth) {
       throw new CallHostException(
           "chain depth limit " + maxChainDepth + " exceeded: call " + parent.callId() + " is at depth "
@@ -86,10 +98,13 @@ final class ChainingHost implements CallHost {
     }
     int index = dispatched.getAndIncrement();
     String id = CallIds.child(parent.callId(), "now", index);
+    if (!store.spendBudget(parent.root(), List.of(id), limits.maxCallsPerRequest())) {
+      throw new CallHostException(budgetExceeded(parent, limits));
+    }
     Call child =
         new Call(
             id, parent.user(), target, input, false, clock.millis(), digest, parent.callId(), parent.depth() + 1,
-            entryTableIndex, waiter.channel(), parent.childSeed("now", index), traceParent);
+            entryTableIndex, waiter.channel(), parent.childSeed("now", index), traceParent, parent.root());
     try {
       producer
           .send(CallRecords.of(topics.calls(), child))
@@ -101,6 +116,11 @@ final class ChainingHost implements CallHost {
       throw new CallHostException("cannot dispatch chained call to " + target + ": " + e);
     }
     return id;
+  }
+
+  static String budgetExceeded(Call parent, ProcessorConfig.ChainLimits limits) {
+    return "call budget exceeded: request " + parent.root() + " may cause at most " + limits.maxCallsPerRequest()
+        + " chained calls";
   }
 
   @Override

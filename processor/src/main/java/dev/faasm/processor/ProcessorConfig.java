@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param replayBackgroundRate calls per second a replay starts at most while live calls are running (0 = no limit)
  * @param membership how this processor belongs to the processors' consumer group
  * @param retry how often a call that fails for a platform reason is tried again, and how soon
+ * @param chains limits on the calls a request may cause and on their inputs
  */
 public record ProcessorConfig(
     String applicationId,
@@ -35,7 +36,26 @@ public record ProcessorConfig(
     Duration moduleCollectInterval,
     double replayBackgroundRate,
     Membership membership,
-    Retry retry) {
+    Retry retry,
+    ChainLimits chains) {
+
+  /**
+   * What chaining may cost: at most {@code maxCallsPerRequest} chained calls caused by one request from outside
+   * (the whole tree, whichever processors run it), each with an input of at most {@code maxInputBytes} (the edge's
+   * limit for calls from outside).
+   */
+  public record ChainLimits(int maxCallsPerRequest, int maxInputBytes) {
+    public ChainLimits {
+      if (maxCallsPerRequest < 1 || maxInputBytes < 0) {
+        throw new IllegalArgumentException("invalid chain limits " + maxCallsPerRequest + ", " + maxInputBytes);
+      }
+    }
+
+    /** 1,000 calls per request, 16 MiB inputs. */
+    public static ChainLimits defaults() {
+      return new ChainLimits(1_000, 16 * 1024 * 1024);
+    }
+  }
 
   /**
    * A call whose run fails for a platform reason (Redis or Kafka unreachable, a module that cannot be read; not a
@@ -98,6 +118,7 @@ public record ProcessorConfig(
     Objects.requireNonNull(moduleCollectInterval, "moduleCollectInterval");
     Objects.requireNonNull(membership, "membership");
     Objects.requireNonNull(retry, "retry");
+    Objects.requireNonNull(chains, "chains");
     if (replayBackgroundRate < 0) {
       throw new IllegalArgumentException("replayBackgroundRate must be >= 0: " + replayBackgroundRate);
     }
@@ -111,42 +132,49 @@ public record ProcessorConfig(
     return new ProcessorConfig(
         "faasm-processor", instanceId, 1, 16, 10_000, Math.max(32, 8 * cpus), Duration.ofMillis(100),
         Duration.ofSeconds(30),
-        stateDir, Duration.ofMinutes(10), 500, Membership.defaults(), Retry.defaults());
+        stateDir, Duration.ofMinutes(10), 500, Membership.defaults(), Retry.defaults(),
+        ChainLimits.defaults());
   }
 
   public ProcessorConfig withApplicationId(String id) {
     return new ProcessorConfig(
         id, instanceId, streamThreads, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval, moduleWait,
-        stateDir, moduleCollectInterval, replayBackgroundRate, membership, retry);
+        stateDir, moduleCollectInterval, replayBackgroundRate, membership, retry, chains);
   }
 
   public ProcessorConfig withStreamThreads(int n) {
     return new ProcessorConfig(
         applicationId, instanceId, n, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval, moduleWait,
-        stateDir, moduleCollectInterval, replayBackgroundRate, membership, retry);
+        stateDir, moduleCollectInterval, replayBackgroundRate, membership, retry, chains);
   }
 
   public ProcessorConfig withMaxChainDepth(int depth) {
     return new ProcessorConfig(
         applicationId, instanceId, streamThreads, depth, maxInFlight, maxQueuedGuests, commitInterval, moduleWait,
-        stateDir, moduleCollectInterval, replayBackgroundRate, membership, retry);
+        stateDir, moduleCollectInterval, replayBackgroundRate, membership, retry, chains);
   }
 
   public ProcessorConfig withReplayBackgroundRate(double rate) {
     return new ProcessorConfig(
         applicationId, instanceId, streamThreads, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval,
-        moduleWait, stateDir, moduleCollectInterval, rate, membership, retry);
+        moduleWait, stateDir, moduleCollectInterval, rate, membership, retry, chains);
   }
 
   public ProcessorConfig withMembership(Membership m) {
     return new ProcessorConfig(
         applicationId, instanceId, streamThreads, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval,
-        moduleWait, stateDir, moduleCollectInterval, replayBackgroundRate, m, retry);
+        moduleWait, stateDir, moduleCollectInterval, replayBackgroundRate, m, retry, chains);
   }
 
   public ProcessorConfig withRetry(Retry r) {
     return new ProcessorConfig(
         applicationId, instanceId, streamThreads, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval,
-        moduleWait, stateDir, moduleCollectInterval, replayBackgroundRate, membership, r);
+        moduleWait, stateDir, moduleCollectInterval, replayBackgroundRate, membership, r, chains);
+  }
+
+  public ProcessorConfig withChainLimits(ChainLimits c) {
+    return new ProcessorConfig(
+        applicationId, instanceId, streamThreads, maxChainDepth, maxInFlight, maxQueuedGuests, commitInterval,
+        moduleWait, stateDir, moduleCollectInterval, replayBackgroundRate, membership, retry, c);
   }
 }

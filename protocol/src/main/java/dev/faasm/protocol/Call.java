@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param traceParent W3C {@code traceparent} of the span that made this call, so a chain is one trace; empty if none
  * @param seed secret per call from which the guest's random numbers derive (so a replay sees the same ones); empty in
  *     records written before seeds existed
+ * @param rootCallId the call from outside that this chain began with; empty for that call itself (and in records
+ *     written before it existed)
  */
 public record Call(
     String callId,
@@ -33,7 +35,8 @@ public record Call(
     int entryTableIndex,
     String replyTo,
     byte[] seed,
-    String traceParent) {
+    String traceParent,
+    String rootCallId) {
 
   /** Bytes of a seed drawn for a new call. */
   public static final int SEED_BYTES = 32;
@@ -48,6 +51,31 @@ public record Call(
     replyTo = replyTo == null ? "" : replyTo;
     seed = seed == null ? new byte[0] : seed;
     traceParent = traceParent == null ? "" : traceParent;
+    rootCallId = rootCallId == null ? "" : rootCallId;
+  }
+
+  /** A call from outside (its own root), or one whose root is not recorded. */
+  public Call(
+      String callId,
+      String user,
+      String function,
+      byte[] input,
+      boolean sync,
+      long submittedAtMillis,
+      String digest,
+      String parentCallId,
+      int depth,
+      int entryTableIndex,
+      String replyTo,
+      byte[] seed,
+      String traceParent) {
+    this(callId, user, function, input, sync, submittedAtMillis, digest, parentCallId, depth, entryTableIndex, replyTo,
+        seed, traceParent, "");
+  }
+
+  /** The id of the request from outside this call belongs to: its root's, or its own for a call from outside. */
+  public String root() {
+    return rootCallId.isEmpty() ? callId : rootCallId;
   }
 
   /** A call that names no trace. */

@@ -41,7 +41,8 @@ public final class Codec {
             .setDepth(c.depth())
             .setReplyTo(c.replyTo())
             .setSeed(bytes(c.seed()))
-            .setTraceParent(c.traceParent());
+            .setTraceParent(c.traceParent())
+            .setRootCallId(c.rootCallId());
     if (c.entryTableIndex() >= 0) {
       b.setEntryTableIndex(c.entryTableIndex());
     }
@@ -59,7 +60,7 @@ public final class Codec {
         r.getCallId(), r.getUser(), r.getFunction(), r.getInput().toByteArray(), r.getSync(),
         r.getSubmittedAtMillis(), r.getDigest(), r.getParentCallId(), r.getDepth(),
         r.hasEntryTableIndex() ? r.getEntryTableIndex() : -1, r.getReplyTo(), r.getSeed().toByteArray(),
-        r.getTraceParent());
+        r.getTraceParent(), r.getRootCallId());
   }
 
   /** The failed platform attempts recorded in a call record (0 for a record that has none, or the old format). */

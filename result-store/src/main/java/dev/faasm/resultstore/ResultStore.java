@@ -88,6 +88,14 @@ public final class ResultStore implements AutoCloseable {
    * KEYS: result, status. ARGV: encoded status, ttl ms, 'nx' to store only if no status exists. Never stores a status
    * for a call that already has a result.
    */
+  /** Adds the calls to the request's set (idempotent per call id) and answers whether the set is within the limit. */
+  private static final Script SPEND_BUDGET =
+      new Script(
+          "for i = 3, #ARGV do redis.call('SADD', KEYS[1], ARGV[i]) end\n"
+              + "redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
+              + "if redis.call('SCARD', KEYS[1]) > tonumber(ARGV[1]) then return 0 end\n"
+              + "return 1");
+
   private static final Script PUT_STATUS =
       new Script(
           "if redis.call('EXISTS', KEYS[1]) == 1 then\n"
@@ -251,6 +259,27 @@ public final class ResultStore implements AutoCloseable {
     Objects.requireNonNull(keyPrefix, "keyPrefix");
     Objects.requireNonNull(instanceId, "instanceId");
     return keyPrefix + "reply:" + instanceId;
+  }
+
+  /**
+   * Counts {@code callIds} (chained calls) against the budget of the request from outside {@code rootCallId}: at most
+   * {@code limit} distinct calls per request. Idempotent: a call counted before (a re-run after a crash) is not counted
+   * again. The count lives as long as the result TTL.
+   *
+   * @return true iff the request is still within its budget with these calls
+   */
+  public boolean spendBudget(String rootCallId, List<String> callIds, int limit) {
+    Objects.requireNonNull(rootCallId, "rootCallId");
+    if (callIds.isEmpty()) {
+      return true;
+    }
+    List<byte[]> args = new java.util.ArrayList<>();
+    args.add(ascii(Integer.toString(limit)));
+    args.add(ttlMillis);
+    callIds.forEach(id -> args.add(utf8(id)));
+    List<byte[]> keys = List.of(utf8(config.keyPrefix() + "request:" + rootCallId + ":calls"));
+    Object within = call("counting the calls of request " + rootCallId, () -> run(SPEND_BUDGET, keys, args));
+    return Long.valueOf(1).equals(within);
   }
 
   /** {@link #replyChannel(String, String)} with this store's key prefix. */
