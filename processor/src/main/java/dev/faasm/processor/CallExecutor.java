@@ -204,6 +204,7 @@ final class CallExecutor implements CallRunner {
     String traceParent = CallTracing.traceParent(span);
     CompletableFuture<Void> done =
         CompletableFuture.supplyAsync(() -> prepare(call), io)
+            .thenCompose(marked -> withModule(call, marked))
             .thenCompose(
                 prepared -> {
                   if (prepared.done() != null) {
@@ -265,6 +266,7 @@ final class CallExecutor implements CallRunner {
     return notifyWaiter(call, 0).thenApply(v -> null);
   }
 
+  /** Either the invocation to run, or the call's result already (it has one, or it cannot run). */
   private record Prepared(Invocation invocation, CallResult done) {}
 
   /** One Redis round trip on the common path: marking the call running fails only if it already has a result. */
@@ -285,26 +287,34 @@ final class CallExecutor implements CallRunner {
         return new Prepared(null, existing.get());
       }
     }
-    byte[] wasm;
-    try {
-      wasm = registry.module(call.digest(), config.moduleWait()).orElse(null);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CompletionException(e);
+    return new Prepared(null, null);
+  }
+
+  /**
+   * A marked call gets its module: at once when this processor has it, else when it arrives from the modules topic,
+   * waiting without holding a thread (a burst of calls of a new function must not stall the io pool).
+   */
+  private CompletableFuture<Prepared> withModule(Call call, Prepared marked) {
+    if (marked.done() != null) {
+      return CompletableFuture.completedFuture(marked);
     }
-    if (wasm == null) {
-      String error = "module " + call.digest() + " of " + call.qualifiedName() + " is not available";
-      return new Prepared(null, store(call, CallResult.platformFailure(call, "MODULE_UNAVAILABLE", error, now())));
-    }
+    return registry.moduleAsync(call.digest(), config.moduleWait(), io).thenApply(wasm -> {
+      if (wasm.isEmpty()) {
+        String error = "module " + call.digest() + " of " + call.qualifiedName() + " is not available";
+        return new Prepared(null, store(call, CallResult.platformFailure(call, "MODULE_UNAVAILABLE", error, now())));
+      }
+      return new Prepared(invocation(call, wasm.get()), null);
+    });
+  }
+
+  private Invocation invocation(Call call, byte[] wasm) {
     if (log.isTraceEnabled()) {
       log.trace("call {} ready to run {} ms after it was submitted", call.callId(), now() - call.submittedAtMillis());
     }
     // The guest's clock starts when it starts (recorded as the result's startedAt); its random numbers come from
     // the call's seed. A replay gives both again.
-    Invocation invocation =
-        new Invocation(call.user(), call.function(), call.digest(), wasm, call.input(), call.entryTableIndex())
-            .withReplayInputs(-1, call.seed().length >= Invocation.MIN_SEED_BYTES ? call.seed() : null);
-    return new Prepared(invocation, null);
+    return new Invocation(call.user(), call.function(), call.digest(), wasm, call.input(), call.entryTableIndex())
+        .withReplayInputs(-1, call.seed().length >= Invocation.MIN_SEED_BYTES ? call.seed() : null);
   }
 
   private String problemWith(Call call) {

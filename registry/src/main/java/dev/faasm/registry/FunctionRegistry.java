@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -71,6 +72,8 @@ public final class FunctionRegistry implements AutoCloseable {
   private final Map<String, Long> storedModules = new ConcurrentHashMap<>();
   private final Map<String, Long> unreferencedSince = new ConcurrentHashMap<>();
   private final Object moduleArrival = new Object();
+  /** Who waits for which module without a thread ({@link #moduleAsync}); guarded by {@code moduleArrival}. */
+  private final Map<String, List<CompletableFuture<Optional<byte[]>>>> moduleWaiters = new HashMap<>();
   private final Map<String, byte[]> memoryCache = new LinkedHashMap<>(16, 0.75f, true);
   private long memoryCacheBytes;
   private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
@@ -214,6 +217,34 @@ public final class FunctionRegistry implements AutoCloseable {
     }
   }
 
+  /**
+   * The module's bytes, as {@link #module(String, Duration)}, without holding a thread while it waits: the future
+   * completes on {@code executor} when the module arrives from the modules topic, or empty after {@code maxWait}.
+   */
+  public CompletableFuture<Optional<byte[]>> moduleAsync(String digest, Duration maxWait, Executor executor) {
+    if (!keepModules) {
+      throw new IllegalStateException("this function registry keeps only the index, not module " + digest);
+    }
+    CompletableFuture<Optional<byte[]>> waiting = new CompletableFuture<>();
+    synchronized (moduleArrival) {
+      byte[] bytes = loadModule(digest);
+      if (bytes != null) {
+        return CompletableFuture.completedFuture(Optional.of(bytes));
+      }
+      moduleWaiters.computeIfAbsent(digest, d -> new ArrayList<>()).add(waiting);
+    }
+    CompletableFuture.delayedExecutor(maxWait.toNanos(), TimeUnit.NANOSECONDS, executor).execute(() -> {
+      synchronized (moduleArrival) {
+        List<CompletableFuture<Optional<byte[]>>> list = moduleWaiters.get(digest);
+        if (list != null && list.remove(waiting) && list.isEmpty()) {
+          moduleWaiters.remove(digest);
+        }
+      }
+      waiting.complete(Optional.empty());
+    });
+    return waiting.thenApplyAsync(found -> found, executor);
+  }
+
   /** Digests of the module versions on the modules topic (empty on a registry that does not keep modules). */
   public Set<String> storedModules() {
     return Set.copyOf(storedModules.keySet());
@@ -293,8 +324,14 @@ public final class FunctionRegistry implements AutoCloseable {
     } catch (IOException e) {
       log.warn("cannot cache module {} on disk", digest, e);
     }
+    List<CompletableFuture<Optional<byte[]>>> arrived;
     synchronized (moduleArrival) {
       moduleArrival.notifyAll();
+      arrived = moduleWaiters.remove(digest);
+    }
+    if (arrived != null) {
+      // Completed here, continued on each waiter's executor (moduleAsync), not on this consumer's thread.
+      arrived.forEach(f -> f.complete(Optional.of(wasm)));
     }
   }
 

@@ -75,6 +75,27 @@ class FunctionRegistryIT {
   }
 
   @Test
+  void waitingForAModuleHoldsNoThread() throws Exception {
+    java.util.concurrent.ExecutorService one =
+        java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "the-only-thread"));
+    try (FunctionRegistry reader = registry(true); FunctionRegistry writer = registry(true)) {
+      var arriving = reader.moduleAsync("d1", Duration.ofSeconds(60), one);
+      var never = reader.moduleAsync("d-never", Duration.ofMillis(200), one);
+      // The only thread of the executor is free while both wait.
+      assertEquals("free", one.submit(() -> "free").get(10, TimeUnit.SECONDS));
+      assertTrue(never.get(30, TimeUnit.SECONDS).isEmpty(), "empty once the wait is over");
+      assertTrue(!arriving.isDone());
+      var continuedOn = arriving.thenApply(m -> Thread.currentThread().getName());
+      writer.publish(new FunctionMeta("u", "f", "d1", V1.length, clock.millis()), V1).get(30, TimeUnit.SECONDS);
+      assertArrayEquals(V1, arriving.get(30, TimeUnit.SECONDS).orElseThrow());
+      assertEquals("the-only-thread", continuedOn.get(30, TimeUnit.SECONDS), "not the registry's consumer thread");
+      assertArrayEquals(V1, reader.moduleAsync("d1", Duration.ZERO, one).get(10, TimeUnit.SECONDS).orElseThrow());
+    } finally {
+      one.shutdownNow();
+    }
+  }
+
+  @Test
   void anIndexOnlyRegistryNeverReadsModules() throws Exception {
     try (FunctionRegistry writer = registry(true)) {
       writer.publish(new FunctionMeta("u", "f", "d1", V1.length, clock.millis()), V1).get(30, TimeUnit.SECONDS);
