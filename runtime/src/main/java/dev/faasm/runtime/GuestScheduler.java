@@ -18,6 +18,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * awaiting another call gives its slot back for the wait ({@link Slot#whileBlocked}) and takes one again after,
  * ahead of guests not yet started, so chains of awaiting guests cannot deadlock however small the limit. Guests
  * waiting to start are queued here, not on threads.
+ *
+ * <p>Threads are bounded too: at most {@code maxAwaiting} guests wait in an await without their slot; beyond that, a
+ * guest awaits holding its slot (fewer guests run meanwhile), so there are never more than {@code maxRunning +
+ * maxAwaiting} guest threads busy. If every slot is then held by such an awaiting guest whose awaited call is queued
+ * here, progress resumes when those awaits reach their deadline; the cap is sized far above normal fan-out for that.
  */
 final class GuestScheduler {
   /** Work to run on a guest thread. */
@@ -29,7 +34,11 @@ final class GuestScheduler {
     void rejected(String reason);
   }
 
+  /** Awaiting guests without a slot, per running slot, by default. */
+  static final int AWAITING_PER_SLOT = 256;
+
   private final int maxRunning;
+  private final int maxAwaiting;
   private final ThreadPoolExecutor threads;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition slotFreed = lock.newCondition();
@@ -40,10 +49,18 @@ final class GuestScheduler {
   private boolean closed;
 
   GuestScheduler(int maxRunning, long stackBytes) {
+    this(maxRunning, maxRunning * AWAITING_PER_SLOT, stackBytes);
+  }
+
+  GuestScheduler(int maxRunning, int maxAwaiting, long stackBytes) {
     this.maxRunning = maxRunning;
+    this.maxAwaiting = maxAwaiting;
+    // Busy threads: running + awaiting guests, plus threads that just released a slot and have not returned to the
+    // pool yet when the next guest starts.
     this.threads =
         new ThreadPoolExecutor(
-            0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), threadFactory(stackBytes));
+            0, 2 * maxRunning + maxAwaiting, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+            threadFactory(stackBytes));
   }
 
   void submit(GuestTask task) {
@@ -82,6 +99,11 @@ final class GuestScheduler {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The most guest threads that existed at once. */
+  int largestThreadCount() {
+    return threads.getLargestPoolSize();
   }
 
   /** Guests submitted but not started yet. */
@@ -202,10 +224,16 @@ final class GuestScheduler {
 
     private Slot() {}
 
-    /** Runs {@code call} (which blocks) without holding the slot, then takes a slot again. */
+    /**
+     * Runs {@code call} (which blocks) without holding the slot, then takes a slot again; with {@code maxAwaiting}
+     * guests already waiting so, runs it holding the slot.
+     */
     <T> T whileBlocked(Callable<T> call) throws Exception {
+      if (blocked.incrementAndGet() > maxAwaiting) {
+        blocked.decrementAndGet();
+        return call.call();
+      }
       release(this);
-      blocked.incrementAndGet();
       try {
         return call.call();
       } finally {
