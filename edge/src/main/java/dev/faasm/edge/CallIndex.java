@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
@@ -46,6 +47,7 @@ import org.slf4j.LoggerFactory;
 final class CallIndex implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CallIndex.class);
   private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration RETRY = Duration.ofSeconds(1);
 
   /** One call as the index knows it. {@code state} is QUEUED until its result is seen. */
   record Entry(
@@ -125,42 +127,66 @@ final class CallIndex implements AutoCloseable {
   }
 
   private void run() {
+    boolean warned = false;
     try {
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (String topic : List.of(topics.calls(), topics.results())) {
-        for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-          partitions.add(new TopicPartition(topic, p.partition()));
-        }
-      }
-      consumer.assign(partitions);
-      long from = clock.millis() - backfill.toMillis();
-      Map<TopicPartition, Long> times = new HashMap<>();
-      partitions.forEach(tp -> times.put(tp, from));
-      Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(times, Duration.ofSeconds(30));
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-      for (TopicPartition tp : partitions) {
-        OffsetAndTimestamp at = offsets.get(tp);
-        consumer.seek(tp, at != null ? at.offset() : ends.get(tp));
-      }
       while (!closed.get()) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-          if (record.value() != null) {
-            add(record.topic(), record.value());
+        try {
+          tail();
+        } catch (WakeupException | InterruptException e) {
+          return;
+        } catch (KafkaException e) {
+          if (!closed.get()) {
+            // The topics may not exist yet, or the broker is away: start again shortly, from the backfill.
+            if (!warned) {
+              log.warn("call index cannot read {} and {} yet; retrying", topics.calls(), topics.results(), e);
+              warned = true;
+            }
+            Thread.sleep(RETRY.toMillis());
           }
-        }
-        if (!caughtUp && partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp))) {
-          caughtUp = true;
-          log.debug("call index caught up: {} calls", size());
+        } catch (RuntimeException e) {
+          log.warn("call index stopped: the console and GET /calls list no new calls", e);
+          return;
         }
       }
-    } catch (WakeupException | InterruptException e) {
-      if (!closed.get()) {
-        log.warn("call index stopped unexpectedly", e);
-      }
-    } catch (RuntimeException e) {
-      log.warn("call index stopped: the console and GET /calls list no new calls", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       consumer.close(Duration.ofSeconds(2));
+    }
+  }
+
+  /** Reads both topics from the backfill on, until closed. */
+  private void tail() {
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (String topic : List.of(topics.calls(), topics.results())) {
+      List<PartitionInfo> found = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+      if (found == null || found.isEmpty()) {
+        throw new KafkaException("topic " + topic + " has no partitions (not created yet?)");
+      }
+      for (PartitionInfo p : found) {
+        partitions.add(new TopicPartition(topic, p.partition()));
+      }
+    }
+    consumer.assign(partitions);
+    long from = clock.millis() - backfill.toMillis();
+    Map<TopicPartition, Long> times = new HashMap<>();
+    partitions.forEach(tp -> times.put(tp, from));
+    Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(times, Duration.ofSeconds(30));
+    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+    for (TopicPartition tp : partitions) {
+      OffsetAndTimestamp at = offsets.get(tp);
+      consumer.seek(tp, at != null ? at.offset() : ends.get(tp));
+    }
+    while (!closed.get()) {
+      for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+        if (record.value() != null) {
+          add(record.topic(), record.value());
+        }
+      }
+      if (!caughtUp && partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp))) {
+        caughtUp = true;
+        log.debug("call index caught up: {} calls", size());
+      }
     }
   }
 
