@@ -378,7 +378,8 @@ function sparkline(points, key, color, max) {
 }
 
 async function loadMetrics() {
-  const r = (await api("/stats/" + encodeURIComponent(state.user))).body;
+  const minutes = $("#m-minutes").value;
+  const r = (await api("/stats/" + encodeURIComponent(state.user) + "?minutes=" + minutes)).body;
   const charts = r.functions.map(f => {
     const series = f.series.map(p => Object.assign({}, p, { errorRate: p.calls ? p.failed / p.calls : null }));
     const peak = Math.max(...series.map(p => p.callsPerSecond));
@@ -397,7 +398,7 @@ async function loadMetrics() {
       })());
   });
   $("#charts").replaceChildren(...(charts.length ? charts
-    : [el("p", { class: "msg" }, "No calls finished in the last 15 minutes.")]));
+    : [el("p", { class: "msg" }, "No calls finished in the last " + minutes + " minutes.")]));
 }
 
 // ---- start -----------------------------------------------------------------------------------------------------
@@ -407,6 +408,7 @@ function init() {
   state.user = params.get("user") || localStorage.getItem("faasm.user") || "demo";
   $("#user").value = state.user;
   $("#key").value = sessionStorage.getItem("faasm.key") || "";
+  if (params.get("minutes")) $("#m-minutes").value = params.get("minutes");
   $("#user").addEventListener("change", e => {
     state.user = e.target.value.trim();
     localStorage.setItem("faasm.user", state.user);
@@ -432,6 +434,7 @@ function init() {
   $("#f-outcome").addEventListener("change", loadCalls);
   $("#r-target").addEventListener("change", e => { $("#r-target-fn").hidden = e.target.value !== "function"; });
   $("#replay-btn").addEventListener("click", replayFromForm);
+  $("#m-minutes").addEventListener("change", loadMetrics);
   setInterval(() => {
     if (document.hidden) return;
     if (state.tab === "calls" && $("#f-live").checked) loadCalls();
