@@ -213,7 +213,7 @@ async function loadCalls() {
     el("td", { class: "num" }, c.durationMs ?? ""),
     el("td", {}, fmtTime(c.submittedAt))));
   $("#calls tbody").replaceChildren(...rows);
-  $("#calls-count").textContent = rows.length + " call" + (rows.length === 1 ? "" : "s")
+  $("#calls-count").textContent = (rows.length === 200 ? "the newest " : "") + rows.length + " call" + (rows.length === 1 ? "" : "s")
     + (r.body.complete ? "" : " (still reading the record…)");
 }
 
