@@ -324,6 +324,8 @@ final class ClientCommands {
       exitCodeList = {"0:the call succeeded (or, without -f, its logs were printed)",
           "1:with -f: the call failed", ExitCodes.USAGE_LINE, ExitCodes.UNREACHABLE_LINE})
   static final class Logs extends Client {
+    private static final long NEW_CALL_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
     @Parameters(index = "0", description = "call id") String callId;
 
     @Option(names = {"-f", "--follow"}, description = "follow the call until it ends, then print its logs")
@@ -343,6 +345,11 @@ final class ClientCommands {
           HttpResponse<byte[]> r = target.send(target.request("/calls/" + callId).GET());
           if (r.statusCode() == 503 && r.headers().firstValue("Retry-After").isPresent()) {
             Thread.sleep(1000);
+            continue;
+          }
+          if (r.statusCode() == 404 && System.nanoTime() - started < NEW_CALL_GRACE_NANOS) {
+            // An async call's queued status is written just after its 202: it may not be visible yet.
+            Thread.sleep(Math.max(1, pollMs));
             continue;
           }
           if (r.statusCode() != 200) {
