@@ -57,8 +57,9 @@ final class DevCommand implements Callable<Integer> {
     node.startProcessor(processor.config(id, funcRoot, common.topicPrefix));
     node.startEdge(edge.config(id));
     System.out.printf(
-        "faasm dev is up: http://localhost:%d  (Kafka %s, Redis %s)%n  try: curl -X POST http://localhost:%d/f/simon/echo -d \"hello faasm\"%n",
-        node.edge().port(), services.kafkaBootstrap(), services.redisUrl(), node.edge().port());
+        "faasm dev is up: http://localhost:%d  (Kafka %s, Redis %s)%n  try: curl -X POST http://localhost:%d/f/simon/echo -d \"hello faasm\"%n"
+            + "  console: http://localhost:%d/ui/%n",
+        node.edge().port(), services.kafkaBootstrap(), services.redisUrl(), node.edge().port(), node.edge().port());
     Servers.runUntilSignalled(services, node);
     return 0;
   }

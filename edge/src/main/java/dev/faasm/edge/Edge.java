@@ -51,6 +51,9 @@ import org.xnio.Options;
 public final class Edge implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Edge.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  /** Recent calls the console lists, and how far back an edge looks when it starts (see {@link CallIndex}). */
+  private static final int CALL_INDEX_CAPACITY = 50_000;
+  private static final Duration CALL_INDEX_BACKFILL = Duration.ofHours(1);
 
   private final EdgeConfig config;
   private final KafkaSettings kafka;
@@ -66,6 +69,7 @@ public final class Edge implements AutoCloseable {
   private Admin admin;
   private ResultWaiter waiter;
   private CallSubmitter submitter;
+  private CallIndex callIndex;
   private Undertow server;
   private String replyChannel;
   private int port;
@@ -123,7 +127,8 @@ public final class Edge implements AutoCloseable {
           new CallQueries(store),
           new ReplayHandlers(producer, topics, store, registry, clock),
           new Readiness(admin, topics.calls(), store, registry), metrics);
-      server = server(edgeMetrics.wrap(rootHandler(router)));
+      callIndex = new CallIndex(kafka, topics, clock, CALL_INDEX_CAPACITY, CALL_INDEX_BACKFILL).start();
+      server = server(edgeMetrics.wrap(rootHandler(new ConsoleRoutes(router, new ConsoleApi(callIndex, clock)))));
       server.start();
       port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
     } catch (RuntimeException e) {
@@ -169,6 +174,9 @@ public final class Edge implements AutoCloseable {
         log.warn("edge {}: server did not stop cleanly", config.instanceId(), e);
       }
     }
+    if (callIndex != null) {
+      callIndex.close();
+    }
     if (submitter != null) {
       submitter.close();
     }
@@ -186,7 +194,7 @@ public final class Edge implements AutoCloseable {
     }
   }
 
-  private static HttpHandler rootHandler(Router router) {
+  private static HttpHandler rootHandler(HttpHandler router) {
     return Handlers.exceptionHandler(new HttpContinueReadHandler(router))
         .addExceptionHandler(Throwable.class, ex -> Errors.send(ex, ex.getAttachment(ExceptionHandler.THROWABLE)));
   }
