@@ -24,6 +24,10 @@ final class ClientCommands {
         description = "edge URL (FAASM_URL; default ${DEFAULT-VALUE})")
     String url;
 
+    @Option(names = "--key", defaultValue = "${env:FAASM_API_KEY}",
+        description = "API key sent as 'Authorization: Bearer <key>' (FAASM_API_KEY)")
+    String key;
+
     int send(HttpRequest.Builder request) throws IOException, InterruptedException {
       HttpResponse<byte[]> response =
           HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -35,6 +39,15 @@ final class ClientCommands {
         return 1;
       }
       return 0;
+    }
+
+    /** A request to {@code path} carrying the key, if one is set. */
+    HttpRequest.Builder request(String path) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
+      if (key != null && !key.isBlank()) {
+        b.header("Authorization", "Bearer " + key.trim());
+      }
+      return b;
     }
 
     URI uri(String path) {
@@ -52,7 +65,7 @@ final class ClientCommands {
     @Override
     public Integer call() throws Exception {
       return target.send(
-          HttpRequest.newBuilder(target.uri("/f/" + user + "/" + function + "/"))
+          target.request("/f/" + user + "/" + function + "/")
               .PUT(HttpRequest.BodyPublishers.ofFile(file)));
     }
   }
@@ -74,7 +87,7 @@ final class ClientCommands {
               : data != null ? data.getBytes(StandardCharsets.UTF_8) : new byte[0];
       String path = (async ? "/fa/" : "/f/") + user + "/" + function + "/";
       return target.send(
-          HttpRequest.newBuilder(target.uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(input)));
+          target.request(path).POST(HttpRequest.BodyPublishers.ofByteArray(input)));
     }
   }
 
@@ -87,7 +100,7 @@ final class ClientCommands {
     @Override
     public Integer call() throws Exception {
       String suffix = output ? "/output" : "";
-      return target.send(HttpRequest.newBuilder(target.uri("/calls/" + callId + suffix)).GET());
+      return target.send(target.request("/calls/" + callId + suffix).GET());
     }
   }
 
@@ -98,7 +111,7 @@ final class ClientCommands {
 
     @Override
     public Integer call() throws Exception {
-      return target.send(HttpRequest.newBuilder(target.uri("/calls/" + callId + "/logs")).GET());
+      return target.send(target.request("/calls/" + callId + "/logs").GET());
     }
   }
 }

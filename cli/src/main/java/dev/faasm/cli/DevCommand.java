@@ -1,5 +1,6 @@
 package dev.faasm.cli;
 
+import dev.faasm.edge.EdgeConfig;
 import dev.faasm.embedded.EmbeddedKafka;
 import dev.faasm.embedded.EmbeddedRedis;
 import java.nio.file.Files;
@@ -33,6 +34,9 @@ final class DevCommand implements Callable<Integer> {
   @Option(names = "--access-log", description = "print a line per request (method, path, status, time, call id)")
   boolean accessLog;
 
+  @Option(names = "--require-keys", description = "require API keys as the 'edge' role does (default: off in dev)")
+  boolean requireKeys;
+
   @Override
   public Integer call() throws Exception {
     if (accessLog) {
@@ -52,10 +56,15 @@ final class DevCommand implements Callable<Integer> {
     String id = "dev";
     Node node = common.node(id, true, Files.isDirectory(wasmDir) ? wasmDir : null);
     node.startProcessor(processor.config(id, funcRoot, common.topicPrefix));
-    node.startEdge(edge.config(id));
+    EdgeConfig config = edge.config(id, "127.0.0.1");
+    node.startEdge(config, new Node.Access(requireKeys, edge.quotas()));
     System.out.printf(
         "faasm dev is up: http://localhost:%d  (Kafka %s, Redis %s)%n  try: curl -X POST http://localhost:%d/f/simon/echo -d \"hello faasm\"%n",
         node.edge().port(), kafka.bootstrapServers(), redis.url(), node.edge().port());
+    System.out.printf(requireKeys
+        ? "  API keys are required: ./faasm users add <user> --kafka %s%n"
+        : "  authentication is OFF (dev mode): no API key needed, listening on %s only%n",
+        requireKeys ? kafka.bootstrapServers() : config.host());
     Servers.runUntilSignalled(redis, kafka, node);
     return 0;
   }

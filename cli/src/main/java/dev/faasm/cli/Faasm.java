@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       ClientCommands.Invoke.class,
       ClientCommands.Status.class,
       ClientCommands.Logs.class,
-      ReplayCommand.class
+      ReplayCommand.class,
+      UsersCommand.class
     })
 public final class Faasm implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

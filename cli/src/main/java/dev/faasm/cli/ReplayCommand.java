@@ -160,7 +160,7 @@ final class ReplayCommand implements Callable<Integer> {
     HttpResponse<String> posted;
     try {
       posted = http.send(
-          HttpRequest.newBuilder(edge.uri("/replays"))
+          edge.request("/replays")
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString(requestJson(Instant.now())))
               .build(),
@@ -186,7 +186,7 @@ final class ReplayCommand implements Callable<Integer> {
       Thread.sleep(pollMs);
       HttpResponse<String> polled;
       try {
-        polled = http.send(HttpRequest.newBuilder(edge.uri("/replays/" + id)).GET().build(),
+        polled = http.send(edge.request("/replays/" + id).GET().build(),
             HttpResponse.BodyHandlers.ofString());
       } catch (IOException e) {
         clear(err, shown);
