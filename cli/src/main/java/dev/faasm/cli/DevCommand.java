@@ -37,6 +37,16 @@ final class DevCommand implements Callable<Integer> {
   @Option(names = "--require-keys", description = "require API keys as the 'edge' role does (default: off in dev)")
   boolean requireKeys;
 
+  /** Loopback only, unless --host says otherwise. */
+  EdgeConfig edgeConfig(String id) {
+    return edge.config(id, "127.0.0.1");
+  }
+
+  /** No API keys unless --require-keys. */
+  Node.Access access() {
+    return new Node.Access(requireKeys, edge.quotas());
+  }
+
   @Override
   public Integer call() throws Exception {
     if (accessLog) {
@@ -56,8 +66,8 @@ final class DevCommand implements Callable<Integer> {
     String id = "dev";
     Node node = common.node(id, true, Files.isDirectory(wasmDir) ? wasmDir : null);
     node.startProcessor(processor.config(id, funcRoot, common.topicPrefix));
-    EdgeConfig config = edge.config(id, "127.0.0.1");
-    node.startEdge(config, new Node.Access(requireKeys, edge.quotas()));
+    EdgeConfig config = edgeConfig(id);
+    node.startEdge(config, access());
     System.out.printf(
         "faasm dev is up: http://localhost:%d  (Kafka %s, Redis %s)%n  try: curl -X POST http://localhost:%d/f/simon/echo -d \"hello faasm\"%n",
         node.edge().port(), kafka.bootstrapServers(), redis.url(), node.edge().port());

@@ -29,13 +29,18 @@ final class EdgeCommand implements Callable<Integer> {
       org.slf4j.LoggerFactory.getLogger(EdgeCommand.class).warn(
           "started with --insecure: authentication is OFF; anyone who reaches port {} acts as an admin", edge.port);
     }
-    node.startEdge(edge.config(id, "0.0.0.0"), new Node.Access(!insecure, edge.quotas()));
+    node.startEdge(edge.config(id, "0.0.0.0"), access());
     if (!insecure && node.users().list().isEmpty()) {
       org.slf4j.LoggerFactory.getLogger(EdgeCommand.class).warn(
           "no users yet: every call is refused until one is added ('faasm users add <user>')");
     }
     Servers.runUntilSignalled(node);
     return 0;
+  }
+
+  /** API keys are required unless {@code --insecure}. */
+  Node.Access access() {
+    return new Node.Access(!insecure, edge.quotas());
   }
 
   /** Edge settings. */
