@@ -1,8 +1,11 @@
 package dev.faasm.cli;
 
 import dev.faasm.edge.EdgeConfig;
+import dev.faasm.protocol.Quota;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -10,6 +13,8 @@ import picocli.CommandLine.Option;
 @Command(name = "edge", mixinStandardHelpOptions = true,
     description = "Run the HTTP edge. Every call needs a user's API key (see 'faasm users') unless --insecure.")
 final class EdgeCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(EdgeCommand.class);
+
   @Mixin CommonOptions common;
   @Mixin EdgeOptions edge;
 
@@ -26,13 +31,11 @@ final class EdgeCommand implements Callable<Integer> {
     String id = Servers.defaultInstanceId();
     Node node = common.node(id, false, wasmDir);
     if (insecure) {
-      org.slf4j.LoggerFactory.getLogger(EdgeCommand.class).warn(
-          "started with --insecure: authentication is OFF; anyone who reaches port {} acts as an admin", edge.port);
+      log.warn("started with --insecure: authentication is OFF; anyone who reaches port {} acts as an admin", edge.port);
     }
     node.startEdge(edge.config(id, "0.0.0.0"), access());
     if (!insecure && node.users().list().isEmpty()) {
-      org.slf4j.LoggerFactory.getLogger(EdgeCommand.class).warn(
-          "no users yet: every call is refused until one is added ('faasm users add <user>')");
+      log.warn("no users yet: every call is refused until one is added ('faasm users add <user>')");
     }
     Servers.runUntilSignalled(node);
     return 0;
@@ -80,11 +83,11 @@ final class EdgeCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE})")
     long quotaModuleMib;
 
-    dev.faasm.protocol.Quota quotas() {
-      return new dev.faasm.protocol.Quota(
-          quotaCallsPerSecond < 0 ? dev.faasm.protocol.Quota.UNSET : quotaCallsPerSecond,
-          quotaCallsInFlight < 0 ? dev.faasm.protocol.Quota.UNSET : quotaCallsInFlight,
-          quotaModuleMib < 0 ? dev.faasm.protocol.Quota.UNSET : quotaModuleMib * 1024 * 1024);
+    Quota quotas() {
+      return new Quota(
+          quotaCallsPerSecond < 0 ? Quota.UNSET : quotaCallsPerSecond,
+          quotaCallsInFlight < 0 ? Quota.UNSET : quotaCallsInFlight,
+          quotaModuleMib < 0 ? Quota.UNSET : quotaModuleMib * 1024 * 1024);
     }
 
     EdgeConfig config(String instanceId, String defaultHost) {

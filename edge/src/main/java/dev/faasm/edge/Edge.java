@@ -1,6 +1,7 @@
 package dev.faasm.edge;
 
 import dev.faasm.metrics.PlatformMetrics;
+import dev.faasm.protocol.Quota;
 import io.opentelemetry.api.OpenTelemetry;
 import dev.faasm.registry.FunctionRegistry;
 import dev.faasm.registry.KafkaSettings;
@@ -66,7 +67,7 @@ public final class Edge implements AutoCloseable {
   private Admin admin;
   private ResultWaiter waiter;
   private ResultWaiter asyncWaiter;
-  private Tenants tenants = Tenants.open(dev.faasm.protocol.Quota.NONE);
+  private Tenants tenants = Tenants.open(Quota.NONE);
   private CallSubmitter submitter;
   private Undertow server;
   private String replyChannel;

@@ -4,9 +4,12 @@ import dev.faasm.protocol.Call;
 import dev.faasm.protocol.CallIds;
 import dev.faasm.protocol.FunctionMeta;
 import dev.faasm.registry.FunctionRegistry;
+import dev.faasm.resultstore.ResultWaiter;
 import io.undertow.server.HttpServerExchange;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code POST /f/<user>/<function>/} (synchronous) and {@code POST /fa/<user>/<function>/} (asynchronous).
@@ -32,11 +35,11 @@ final class InvokeHandler {
 
   private final InvokeTracing tracing;
   private final Tenants tenants;
-  private final dev.faasm.resultstore.ResultWaiter asyncWaiter;
+  private final ResultWaiter asyncWaiter;
 
   InvokeHandler(
       FunctionRegistry registry, CallSubmitter submitter, EdgeConfig config, Clock clock, InvokeTracing tracing,
-      Tenants tenants, dev.faasm.resultstore.ResultWaiter asyncWaiter) {
+      Tenants tenants, ResultWaiter asyncWaiter) {
     this.tenants = tenants;
     this.asyncWaiter = asyncWaiter;
     this.tracing = tracing;
@@ -51,7 +54,7 @@ final class InvokeHandler {
   void invoke(HttpServerExchange exchange, Target.Function target) {
     FunctionMeta meta = FunctionHandlers.require(registry, target);
     Tenants.Permit permit = tenants.admit(target.user());
-    java.util.concurrent.atomic.AtomicBoolean handedOver = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean handedOver = new AtomicBoolean();
     exchange.addExchangeCompleteListener((ex, next) -> {
       if (!handedOver.get()) {
         permit.release();
@@ -77,7 +80,7 @@ final class InvokeHandler {
 
   private void submitAsync(
       HttpServerExchange exchange, Call call, Tenants.Permit permit,
-      java.util.concurrent.atomic.AtomicBoolean handedOver) {
+      AtomicBoolean handedOver) {
     submitter.send(call, error -> {
       if (error != null) {
         EdgeException e = CallSubmitter.sendFailed(call, error);
@@ -89,7 +92,7 @@ final class InvokeHandler {
       submitter.markQueuedLater(call);
       handedOver.set(true);
       asyncWaiter.await(call.callId())
-          .orTimeout(ASYNC_TRACKING.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+          .orTimeout(ASYNC_TRACKING.toMillis(), TimeUnit.MILLISECONDS)
           .whenComplete((r, e) -> permit.release());
       Dispatch.toIoThread(exchange, () -> CallAnswers.accepted(exchange, call.callId()));
     });
