@@ -47,6 +47,7 @@ demo        chain_ptr       demo/chain_ptr.c        host  __faasm_read_input,__f
 demo        nested          demo/nested.c           host  __faasm_read_input,__faasm_chain_name,__faasm_await_call_output,__faasm_write_output
 demo        upper           demo/upper.c            wasi  -
 demo        clock_random    demo/clock_random.c     wasi  -
+demo        isolation       demo/isolation.c        wasi  -
 bench       fib             bench/fib.c             host  __faasm_read_input,__faasm_write_output
 bench       sha256          bench/sha256.c          host  __faasm_read_input,__faasm_write_output
 bad         loop            bad/loop.c              wasi  -

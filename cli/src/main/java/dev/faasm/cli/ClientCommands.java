@@ -39,8 +39,8 @@ final class ClientCommands {
         description = "edge URL (FAASM_URL; default ${DEFAULT-VALUE})")
     String url;
 
-    @Option(names = "--key", defaultValue = "${env:FAASM_KEY}", paramLabel = "KEY",
-        description = "API key, sent as Authorization: Bearer KEY (FAASM_KEY)")
+    @Option(names = "--key", defaultValue = "${env:FAASM_API_KEY}", paramLabel = "KEY",
+        description = "API key, sent as Authorization: Bearer KEY (FAASM_API_KEY)")
     String key;
 
     private HttpClient http;

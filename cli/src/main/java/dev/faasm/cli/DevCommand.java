@@ -1,5 +1,6 @@
 package dev.faasm.cli;
 
+import dev.faasm.edge.EdgeConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -31,6 +32,19 @@ final class DevCommand implements Callable<Integer> {
   @Option(names = "--access-log", description = "print a line per request (method, path, status, time, call id)")
   boolean accessLog;
 
+  @Option(names = "--require-keys", description = "require API keys as the 'edge' role does (default: off in dev)")
+  boolean requireKeys;
+
+  /** Loopback only, unless --host says otherwise. */
+  EdgeConfig edgeConfig(String id) {
+    return edge.config(id, "127.0.0.1");
+  }
+
+  /** No API keys unless --require-keys. */
+  Node.Access access() {
+    return new Node.Access(requireKeys, edge.quotas());
+  }
+
   @Override
   public Integer call() throws Exception {
     if (accessLog) {
@@ -55,11 +69,16 @@ final class DevCommand implements Callable<Integer> {
     String id = "dev";
     Node node = common.node(id, true, Files.isDirectory(wasmDir) ? wasmDir : null);
     node.startProcessor(processor.config(id, funcRoot, common.topicPrefix));
-    node.startEdge(edge.config(id));
+    EdgeConfig config = edgeConfig(id);
+    node.startEdge(config, access());
     System.out.printf(
         "faasm dev is up: http://localhost:%d  (Kafka %s, Redis %s)%n  try: curl -X POST http://localhost:%d/f/simon/echo -d \"hello faasm\"%n"
             + "  console: http://localhost:%d/ui/%n",
         node.edge().port(), services.kafkaBootstrap(), services.redisUrl(), node.edge().port(), node.edge().port());
+    System.out.printf(requireKeys
+        ? "  API keys are required: ./faasm users add <user> --kafka %s%n"
+        : "  authentication is OFF (dev mode): no API key needed, listening on %s only%n",
+        requireKeys ? services.kafkaBootstrap() : config.host());
     Servers.runUntilSignalled(services, node);
     return 0;
   }

@@ -1,27 +1,49 @@
 package dev.faasm.cli;
 
 import dev.faasm.edge.EdgeConfig;
+import dev.faasm.protocol.Quota;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "edge", mixinStandardHelpOptions = true, description = "Run the HTTP edge.")
+@Command(name = "edge", mixinStandardHelpOptions = true,
+    description = "Run the HTTP edge. Every call needs a user's API key (see 'faasm users') unless --insecure.")
 final class EdgeCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(EdgeCommand.class);
+
   @Mixin CommonOptions common;
   @Mixin EdgeOptions edge;
 
   @Option(names = "--wasm-dir", description = "also load functions from this wasm/<user>/<function>/ tree")
   Path wasmDir;
 
+  @Option(names = "--insecure", defaultValue = "${env:FAASM_INSECURE:-false}",
+      description = "run WITHOUT authentication: anyone who reaches the edge can use every user's functions "
+          + "(FAASM_INSECURE; default ${DEFAULT-VALUE})")
+  boolean insecure;
+
   @Override
   public Integer call() throws Exception {
     String id = Servers.defaultInstanceId();
     Node node = common.node(id, false, wasmDir);
-    node.startEdge(edge.config(id));
+    if (insecure) {
+      log.warn("started with --insecure: authentication is OFF; anyone who reaches port {} acts as an admin", edge.port);
+    }
+    node.startEdge(edge.config(id, "0.0.0.0"), access());
+    if (!insecure && node.users().list().isEmpty()) {
+      log.warn("no users yet: every call is refused until one is added ('faasm users add <user>')");
+    }
     Servers.runUntilSignalled(node);
     return 0;
+  }
+
+  /** API keys are required unless {@code --insecure}. */
+  Node.Access access() {
+    return new Node.Access(!insecure, edge.quotas());
   }
 
   /** Edge settings. */
@@ -42,8 +64,35 @@ final class EdgeCommand implements Callable<Integer> {
         description = "largest uploaded module (FAASM_MAX_MODULE_MIB; default ${DEFAULT-VALUE})")
     int maxModuleMib;
 
-    EdgeConfig config(String instanceId) {
+    @Option(names = "--host", defaultValue = "${env:FAASM_HTTP_HOST}",
+        description = "address to bind (FAASM_HTTP_HOST; default 0.0.0.0 for 'edge', 127.0.0.1 for 'dev')")
+    String host;
+
+    @Option(names = "--quota-calls-per-second", defaultValue = "${env:FAASM_QUOTA_CALLS_PER_SECOND:--1}",
+        description = "calls per second per user without a quota of its own, -1 = unlimited "
+            + "(FAASM_QUOTA_CALLS_PER_SECOND; default ${DEFAULT-VALUE})")
+    double quotaCallsPerSecond;
+
+    @Option(names = "--quota-calls-in-flight", defaultValue = "${env:FAASM_QUOTA_CALLS_IN_FLIGHT:--1}",
+        description = "unfinished calls per user, -1 = unlimited (FAASM_QUOTA_CALLS_IN_FLIGHT; default "
+            + "${DEFAULT-VALUE})")
+    long quotaCallsInFlight;
+
+    @Option(names = "--quota-module-mib", defaultValue = "${env:FAASM_QUOTA_MODULE_MIB:--1}",
+        description = "total size of a user's functions, -1 = unlimited (FAASM_QUOTA_MODULE_MIB; default "
+            + "${DEFAULT-VALUE})")
+    long quotaModuleMib;
+
+    Quota quotas() {
+      return new Quota(
+          quotaCallsPerSecond < 0 ? Quota.UNSET : quotaCallsPerSecond,
+          quotaCallsInFlight < 0 ? Quota.UNSET : quotaCallsInFlight,
+          quotaModuleMib < 0 ? Quota.UNSET : quotaModuleMib * 1024 * 1024);
+    }
+
+    EdgeConfig config(String instanceId, String defaultHost) {
       return EdgeConfig.defaults()
+          .withHost(host == null || host.isBlank() ? defaultHost : host)
           .withPort(port)
           .withSyncWait(java.time.Duration.ofSeconds(syncWaitSeconds))
           .withMaxInputBytes(maxInputMib * 1024 * 1024)

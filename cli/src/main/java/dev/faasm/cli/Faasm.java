@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       ClientCommands.Calls.class,
       ClientCommands.Functions.class,
       ReplayCommand.class,
+      UsersCommand.class,
       NewCommand.class,
       AutoComplete.GenerateCompletion.class
     })

@@ -2,6 +2,9 @@ package dev.faasm.cli;
 
 import dev.faasm.edge.Edge;
 import dev.faasm.edge.EdgeConfig;
+import dev.faasm.edge.Tenants;
+import dev.faasm.protocol.Quota;
+import dev.faasm.registry.UserDirectory;
 import dev.faasm.metrics.PlatformMetrics;
 import io.opentelemetry.api.OpenTelemetry;
 import dev.faasm.metrics.RuntimeMetrics;
@@ -41,6 +44,16 @@ public final class Node implements AutoCloseable {
   private final OpenTelemetry telemetry;
   private Edge edge;
   private ProcessorService processor;
+  private UserDirectory users;
+  private final String instanceId;
+
+  /**
+   * Who may use the edge: with {@code keys}, API keys from the users topic are required; {@code defaults} are the
+   * quotas of users without their own ({@link Quota#UNSET} = unlimited).
+   */
+  public record Access(boolean keys, Quota defaults) {
+    public static final Access OPEN = new Access(false, Quota.NONE);
+  }
 
   /** A node whose spans go nowhere (tests, benchmarks). */
   public Node(
@@ -59,6 +72,7 @@ public final class Node implements AutoCloseable {
     try (Admin admin = kafka.admin()) {
       topics.ensure(admin);
     }
+    this.instanceId = instanceId;
     this.metrics = own(PlatformMetrics.create(instanceId));
     RuntimeMetrics runtimeMetrics = new RuntimeMetrics(metrics);
     this.runtime = own(new FunctionRuntime(runtimeConfig, Clock.systemUTC(), runtimeMetrics));
@@ -90,9 +104,30 @@ public final class Node implements AutoCloseable {
   }
 
   public Node startEdge(EdgeConfig config) {
-    edge = own(new Edge(config, kafka, topics, store, registry, runtime, metrics, telemetry).start());
+    return startEdge(config, Access.OPEN);
+  }
+
+  public Node startEdge(EdgeConfig config, Access access) {
+    Tenants tenants = Tenants.open(access.defaults());
+    if (access.keys()) {
+      tenants = Tenants.authenticated(users(), access.defaults());
+    }
+    edge = own(new Edge(config, kafka, topics, store, registry, runtime, metrics, telemetry).tenants(tenants).start());
     log.info("edge listening on port {}", edge.port());
     return this;
+  }
+
+  /** The users topic, read into memory (started on first use). */
+  public synchronized UserDirectory users() {
+    if (users == null) {
+      users = own(new UserDirectory(kafka, topics, "faasm-" + instanceId).start());
+      try {
+        users.caughtUp().get(120, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot load the users from Kafka at " + kafka.bootstrapServers(), e);
+      }
+    }
+    return users;
   }
 
   public Edge edge() {

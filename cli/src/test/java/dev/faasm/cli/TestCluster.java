@@ -47,13 +47,25 @@ final class TestCluster implements AutoCloseable {
   TestCluster(
       UnaryOperator<RuntimeConfig> runtime, UnaryOperator<EdgeConfig> edge, String redisUrl, OpenTelemetry telemetry)
       throws Exception {
-    this(runtime, edge, redisUrl, telemetry, p -> p);
+    this(runtime, edge, redisUrl, telemetry, Node.Access.OPEN, p -> p);
   }
 
   /** A cluster whose processor has settings of its own. */
   TestCluster(
       UnaryOperator<RuntimeConfig> runtime, UnaryOperator<EdgeConfig> edge, String redisUrl, OpenTelemetry telemetry,
       UnaryOperator<ProcessorConfig> processor) throws Exception {
+    this(runtime, edge, redisUrl, telemetry, Node.Access.OPEN, processor);
+  }
+
+  /** A cluster whose edge requires API keys (or not) and applies these default quotas. */
+  TestCluster(UnaryOperator<RuntimeConfig> runtime, UnaryOperator<EdgeConfig> edge, Node.Access access)
+      throws Exception {
+    this(runtime, edge, TestPlatform.redisUrl(), OpenTelemetry.noop(), access, p -> p);
+  }
+
+  private TestCluster(
+      UnaryOperator<RuntimeConfig> runtime, UnaryOperator<EdgeConfig> edge, String redisUrl, OpenTelemetry telemetry,
+      Node.Access access, UnaryOperator<ProcessorConfig> processor) throws Exception {
     storeConfig = new ResultStoreConfig(redisUrl, Duration.ofHours(1), prefix);
     funcRoot = Files.createTempDirectory("faasm-it");
     node = new Node(kafka, topics, storeConfig, runtime.apply(RuntimeConfig.defaults()), funcRoot, "it", true,
@@ -61,7 +73,7 @@ final class TestCluster implements AutoCloseable {
     try {
       node.seed(Repo.wasmDir());
       node.startProcessor(processor.apply(processorConfig("it-proc")));
-      node.startEdge(edge.apply(EdgeConfig.defaults().withPort(0).withHost("127.0.0.1")));
+      node.startEdge(edge.apply(EdgeConfig.defaults().withPort(0).withHost("127.0.0.1")), access);
     } catch (Exception e) {
       node.close();
       throw e;

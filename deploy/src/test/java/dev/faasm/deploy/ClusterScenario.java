@@ -40,7 +40,7 @@ final class ClusterScenario implements AutoCloseable {
     for (int i = 0; i < edges; i++) {
       cluster.startEdge();
     }
-    load = new SteadyLoad(prefix + "results", cluster::edge, edges);
+    load = new SteadyLoad(prefix + "results", cluster::edge, edges, cluster.addUser("bench"));
   }
 
   /** Starts processors 0..n-1 and waits for them. */

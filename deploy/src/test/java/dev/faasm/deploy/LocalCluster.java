@@ -110,6 +110,37 @@ final class LocalCluster implements AutoCloseable {
     throw new AssertionError(pod + " never became ready");
   }
 
+  /**
+   * Makes a user and returns its API key, as an operator would ({@code faasm users add}); waits until every edge
+   * accepts it.
+   */
+  String addUser(String user) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "users", "add", user);
+    pb.environment().putAll(env("faasm-edge", "users-add"));
+    pb.redirectError(ProcessBuilder.Redirect.appendTo(log("users-add").toFile()));
+    Process p = pb.start();
+    String key = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (p.waitFor() != 0 || key.isEmpty()) {
+      throw new AssertionError("faasm users add failed: " + Files.readString(log("users-add")));
+    }
+    for (int i = 0; i < edges.size(); i++) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (true) {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(edge(i).resolve("/f/" + user + "/"))
+            .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 401) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("edge " + i + " never accepted the key of " + user + ": " + r.body());
+        }
+        Thread.sleep(200);
+      }
+    }
+    return key;
+  }
+
   URI edge(int i) {
     return URI.create("http://127.0.0.1:" + edgePorts.get(i));
   }

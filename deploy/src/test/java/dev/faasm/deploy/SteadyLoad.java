@@ -45,6 +45,7 @@ final class SteadyLoad implements AutoCloseable {
   record Seen(long atMillis, int partition, boolean succeeded, String output, long startedAt, int records) {}
 
   private final IntFunction<URI> edges;
+  private final String key;
   private final int edgeCount;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
@@ -57,8 +58,9 @@ final class SteadyLoad implements AutoCloseable {
   private final Thread watcher;
   private volatile boolean closed;
 
-  SteadyLoad(String resultsTopic, IntFunction<URI> edges, int edgeCount) {
+  SteadyLoad(String resultsTopic, IntFunction<URI> edges, int edgeCount, String key) {
     this.edges = edges;
+    this.key = key;
     this.edgeCount = edgeCount;
     this.watcher = new Thread(() -> watch(resultsTopic), "results-watcher");
     watcher.setDaemon(true);
@@ -105,6 +107,7 @@ final class SteadyLoad implements AutoCloseable {
     long at = System.currentTimeMillis();
     http.sendAsync(
             HttpRequest.newBuilder(edge.resolve("/fa/bench/fib"))
+                .header("Authorization", "Bearer " + key)
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(Integer.toString(n)))
                 .build(),

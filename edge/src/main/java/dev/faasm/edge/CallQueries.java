@@ -11,6 +11,7 @@ import java.util.Optional;
  * and {@code GET /calls/<id>/logs} (captured stdout and stderr as text). Unknown calls are 404; output and logs of a
  * call that has not finished are 409. The Redis look-ups run on a worker thread. While the result store is being
  * rebuilt from the results topic (after Redis lost its data) a miss is 503 with {@code Retry-After}, not a false 404.
+ * A call is answered only to its owner (or an admin); anyone else gets the same 404 as for an unknown call.
  */
 final class CallQueries {
   private final ResultStore store;
@@ -19,18 +20,21 @@ final class CallQueries {
     this.store = store;
   }
 
-  void get(HttpServerExchange exchange, Target.CallInfo target) {
+  void get(HttpServerExchange exchange, Target.CallInfo target, Tenants.Caller caller) {
     Responses.callId(exchange, target.callId());
     Dispatch.toWorker(exchange, () -> {
-      Runnable write = look(exchange, target);
+      Runnable write = look(exchange, target, caller);
       Dispatch.toIoThread(exchange, write);
     });
   }
 
   /** Blocking (Redis): finds the call and returns how to answer. */
-  private Runnable look(HttpServerExchange exchange, Target.CallInfo target) {
+  private Runnable look(HttpServerExchange exchange, Target.CallInfo target, Tenants.Caller caller) {
     String id = target.callId();
     Optional<CallResult> result = store.result(id);
+    if (result.isPresent() && !caller.mayActFor(result.get().user())) {
+      throw notFound(id);
+    }
     if (result.isPresent()) {
       CallResult r = result.get();
       return () -> {
@@ -49,7 +53,10 @@ final class CallQueries {
             .with("callId", id)
             .header("Retry-After", "1");
       }
-      throw EdgeException.notFound("call " + id + " not found").with("callId", id);
+      throw notFound(id);
+    }
+    if (!caller.mayActFor(status.get().user())) {
+      throw notFound(id);
     }
     if (target.part() == Target.CallInfo.Part.STATUS) {
       return () -> Responses.json(exchange, 200, CallJson.of(status.get()));
@@ -58,5 +65,9 @@ final class CallQueries {
     throw EdgeException.conflict("call " + id + " has not finished (status " + state + ")")
         .with("callId", id)
         .with("status", state);
+  }
+
+  private static EdgeException notFound(String id) {
+    return EdgeException.notFound("call " + id + " not found").with("callId", id);
   }
 }

@@ -39,10 +39,16 @@ final class ConsoleApi {
     this.clock = clock;
   }
 
-  /** {@code GET /calls}. */
-  void list(HttpServerExchange exchange) {
+  /** {@code GET /calls}: a caller who may not see every user's calls sees only {@code onlyUser}'s. */
+  void list(HttpServerExchange exchange, Tenants.Caller caller, Tenants tenants) {
     Map<String, Deque<String>> q = exchange.getQueryParameters();
     String user = name(q, "user");
+    if (!caller.admin()) {
+      if (user == null) {
+        user = caller.user();
+      }
+      tenants.requireUser(caller, user);
+    }
     String function = name(q, "function");
     String outcome = param(q, "outcome");
     if (outcome != null && !OUTCOMES.contains(outcome)) {
@@ -58,17 +64,19 @@ final class ConsoleApi {
     });
   }
 
-  /** {@code GET /calls/<id>/tree}. */
-  void tree(HttpServerExchange exchange, String callId) {
+  /** {@code GET /calls/<id>/tree}; another user's call is not found, as for {@code GET /calls/<id>}. */
+  void tree(HttpServerExchange exchange, String callId, Tenants.Caller caller) {
     if (!CallIds.isValid(callId)) {
       throw EdgeException.badRequest("invalid call id '" + RequestPath.shorten(callId)
-          + "': must be 16 lowercase hex digits").with("part", "callId");
+          + "': must be 32 lowercase hex digits").with("part", "callId");
     }
     Responses.callId(exchange, callId);
     Dispatch.toWorker(exchange, () -> {
-      CallIndex.Tree tree = index.tree(callId, MAX_TREE).orElseThrow(() ->
-          EdgeException.notFound("call " + callId + " is not among the recent calls this edge has seen")
-              .with("callId", callId));
+      CallIndex.Tree tree = index.tree(callId, MAX_TREE)
+          .filter(t -> caller.mayActFor(t.call().user()))
+          .orElseThrow(() ->
+              EdgeException.notFound("call " + callId + " is not among the recent calls this edge has seen")
+                  .with("callId", callId));
       Json body = tree(tree);
       Dispatch.toIoThread(exchange, () -> Responses.json(exchange, 200, body));
     });

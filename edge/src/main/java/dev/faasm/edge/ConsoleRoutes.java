@@ -9,17 +9,20 @@ import io.undertow.util.Methods;
 
 /**
  * The console's routes, in front of the {@link Router}: the single page at {@code /ui/} (static files from the edge's
- * resources, {@code dev/faasm/edge/ui/}; nothing to build) and the read API of {@link ConsoleApi}. Every other
+ * resources, {@code dev/faasm/edge/ui/}; nothing to build, public) and the read API of {@link ConsoleApi}, which
+ * needs a key as the router's routes do: a user's key sees that user's calls and statistics only. Every other
  * request goes on to the router unchanged.
  */
 final class ConsoleRoutes implements HttpHandler {
   private final HttpHandler next;
   private final ConsoleApi api;
+  private final Tenants tenants;
   private final ResourceHandler files;
 
-  ConsoleRoutes(HttpHandler next, ConsoleApi api) {
+  ConsoleRoutes(HttpHandler next, ConsoleApi api, Tenants tenants) {
     this.next = next;
     this.api = api;
+    this.tenants = tenants;
     this.files = new ResourceHandler(
         new ClassPathResourceManager(ConsoleRoutes.class.getClassLoader(), "dev/faasm/edge/ui"))
         .setWelcomeFiles("index.html")
@@ -46,14 +49,17 @@ final class ConsoleRoutes implements HttpHandler {
       exchange.dispatch(Dispatch.worker(exchange), files);
     } else if (get && (path.equals("/calls") || path.equals("/calls/"))) {
       route(exchange, "callList");
-      api.list(exchange);
+      api.list(exchange, tenants.authenticate(exchange), tenants);
     } else if (get && path.startsWith("/calls/") && path.endsWith("/tree")
         && path.length() > "/calls//tree".length()) {
       route(exchange, "callTree");
-      api.tree(exchange, path.substring("/calls/".length(), path.length() - "/tree".length()));
+      api.tree(exchange, path.substring("/calls/".length(), path.length() - "/tree".length()),
+          tenants.authenticate(exchange));
     } else if (get && path.startsWith("/stats/") && path.indexOf('/', "/stats/".length()) < 0) {
       route(exchange, "stats");
-      api.stats(exchange, path.substring("/stats/".length()));
+      String user = path.substring("/stats/".length());
+      tenants.requireUser(tenants.authenticate(exchange), user);
+      api.stats(exchange, user);
     } else {
       next.handleRequest(exchange);
     }

@@ -1,6 +1,7 @@
 package dev.faasm.edge;
 
 import dev.faasm.metrics.PlatformMetrics;
+import dev.faasm.protocol.Quota;
 import io.opentelemetry.api.OpenTelemetry;
 import dev.faasm.registry.FunctionRegistry;
 import dev.faasm.registry.KafkaSettings;
@@ -68,6 +69,8 @@ public final class Edge implements AutoCloseable {
   private KafkaProducer<String, byte[]> producer;
   private Admin admin;
   private ResultWaiter waiter;
+  private ResultWaiter asyncWaiter;
+  private Tenants tenants = Tenants.open(Quota.NONE);
   private CallSubmitter submitter;
   private CallIndex callIndex;
   private Undertow server;
@@ -107,6 +110,15 @@ public final class Edge implements AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
+  /** Who may use this edge and how much (call before {@link #start()}); by default no keys and no quotas. */
+  public synchronized Edge tenants(Tenants t) {
+    if (started) {
+      throw new IllegalStateException("edge " + config.instanceId() + " already started");
+    }
+    tenants = Objects.requireNonNull(t, "tenants");
+    return this;
+  }
+
   /** Starts the clients and the server; returns once the server listens. */
   public synchronized Edge start() {
     if (started) {
@@ -118,17 +130,20 @@ public final class Edge implements AutoCloseable {
       admin = kafka.admin();
       replyChannel = ResultStore.replyChannel(store.config().keyPrefix(), config.instanceId());
       waiter = new ResultWaiter(store, replyChannel).start();
+      // Told when this edge's asynchronous calls finish, so they count as in flight until then.
+      asyncWaiter = new ResultWaiter(store, replyChannel + "-async").start();
       submitter = new CallSubmitter(producer, topics, store, waiter, replyChannel);
       EdgeMetrics edgeMetrics = new EdgeMetrics(metrics, () -> waiter.pending());
       Router router = new Router(
           new InvokeHandler(registry, submitter, config, clock,
-              new InvokeTracing(telemetry.getTracer("dev.faasm.edge"))),
-          new FunctionHandlers(registry, runtime, config.maxModuleBytes(), clock, edgeMetrics.validation()),
+              new InvokeTracing(telemetry.getTracer("dev.faasm.edge")), tenants, asyncWaiter),
+          new FunctionHandlers(registry, runtime, config.maxModuleBytes(), clock, edgeMetrics.validation(), tenants),
           new CallQueries(store),
           new ReplayHandlers(producer, topics, store, registry, clock),
-          new Readiness(admin, topics.calls(), store, registry), metrics);
+          new Readiness(admin, topics.calls(), store, registry), metrics, tenants);
       callIndex = new CallIndex(kafka, topics, clock, CALL_INDEX_CAPACITY, CALL_INDEX_BACKFILL).start();
-      server = server(edgeMetrics.wrap(rootHandler(new ConsoleRoutes(router, new ConsoleApi(callIndex, clock)))));
+      server = server(edgeMetrics.wrap(rootHandler(
+          new ConsoleRoutes(router, new ConsoleApi(callIndex, clock), tenants))));
       server.start();
       port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
     } catch (RuntimeException e) {
@@ -136,6 +151,10 @@ public final class Edge implements AutoCloseable {
       throw e;
     }
     log.info("edge {} listening on {}:{}", config.instanceId(), config.host(), port());
+    if (!tenants.authRequired()) {
+      log.warn("edge {}: authentication is OFF: anyone who reaches {}:{} can upload, call, read and delete every "
+          + "user's functions and calls", config.instanceId(), config.host(), port());
+    }
     return this;
   }
 
@@ -179,6 +198,9 @@ public final class Edge implements AutoCloseable {
     }
     if (submitter != null) {
       submitter.close();
+    }
+    if (asyncWaiter != null) {
+      asyncWaiter.close();
     }
     if (waiter != null) {
       waiter.close();

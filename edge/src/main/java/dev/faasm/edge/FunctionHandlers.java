@@ -27,10 +27,12 @@ final class FunctionHandlers {
   private final int maxModuleBytes;
   private final Clock clock;
   private final io.micrometer.core.instrument.Timer validation;
+  private final Tenants tenants;
 
   FunctionHandlers(
       FunctionRegistry registry, FunctionRuntime runtime, int maxModuleBytes, Clock clock,
-      io.micrometer.core.instrument.Timer validation) {
+      io.micrometer.core.instrument.Timer validation, Tenants tenants) {
+    this.tenants = tenants;
     this.validation = validation;
     this.registry = registry;
     this.runtime = runtime;
@@ -57,6 +59,7 @@ final class FunctionHandlers {
   }
 
   private void publish(HttpServerExchange exchange, Target.Function target, byte[] wasm) {
+    tenants.checkStorage(registry, target.user(), target.function(), wasm.length);
     ModuleInfo info = validation.record(() -> runtime.validate(wasm));
     boolean replacing = registry.lookup(target.user(), target.function()).isPresent();
     FunctionMeta meta = new FunctionMeta(target.user(), target.function(), info.digest(), wasm.length, clock.millis());

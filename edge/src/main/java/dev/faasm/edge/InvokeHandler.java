@@ -4,9 +4,12 @@ import dev.faasm.protocol.Call;
 import dev.faasm.protocol.CallIds;
 import dev.faasm.protocol.FunctionMeta;
 import dev.faasm.registry.FunctionRegistry;
+import dev.faasm.resultstore.ResultWaiter;
 import io.undertow.server.HttpServerExchange;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code POST /f/<user>/<function>/} (synchronous) and {@code POST /fa/<user>/<function>/} (asynchronous).
@@ -15,6 +18,10 @@ import java.time.Duration;
  * the IO thread and sent from a worker thread (a Kafka send may block briefly on metadata). A synchronous caller then
  * waits holding no thread ({@link SyncCall}); an asynchronous one is answered 202 once the broker acknowledged the call
  * and its queued status was stored.
+ *
+ * <p>Each call first needs a permit from {@link Tenants} (429 over the user's rate or in-flight quota). A synchronous
+ * call holds it until it is answered; an asynchronous one until its result is stored (this edge is told on its
+ * {@code asyncWaiter}'s channel), at most {@link #ASYNC_TRACKING}.
  */
 final class InvokeHandler {
   private final FunctionRegistry registry;
@@ -23,10 +30,18 @@ final class InvokeHandler {
   private final Duration syncWait;
   private final Clock clock;
 
+  /** How long an asynchronous call counts as in flight at most, when its result never reaches this edge. */
+  static final Duration ASYNC_TRACKING = Duration.ofMinutes(15);
+
   private final InvokeTracing tracing;
+  private final Tenants tenants;
+  private final ResultWaiter asyncWaiter;
 
   InvokeHandler(
-      FunctionRegistry registry, CallSubmitter submitter, EdgeConfig config, Clock clock, InvokeTracing tracing) {
+      FunctionRegistry registry, CallSubmitter submitter, EdgeConfig config, Clock clock, InvokeTracing tracing,
+      Tenants tenants, ResultWaiter asyncWaiter) {
+    this.tenants = tenants;
+    this.asyncWaiter = asyncWaiter;
     this.tracing = tracing;
     this.registry = registry;
     this.submitter = submitter;
@@ -38,14 +53,23 @@ final class InvokeHandler {
   /** On the IO thread. */
   void invoke(HttpServerExchange exchange, Target.Function target) {
     FunctionMeta meta = FunctionHandlers.require(registry, target);
+    Tenants.Permit permit = tenants.admit(target.user());
+    AtomicBoolean handedOver = new AtomicBoolean();
+    exchange.addExchangeCompleteListener((ex, next) -> {
+      if (!handedOver.get()) {
+        permit.release();
+      }
+      next.proceed();
+    });
     String traceParent = InvokeTracing.traceParent(tracing.start(exchange, target));
     Bodies.read(exchange, maxInputBytes, "input", (ex, input) -> {
       Call call = new Call(
           CallIds.random(), target.user(), target.function(), input, !target.async(), clock.millis(), meta.digest(),
-          "", 0, -1, target.async() ? "" : submitter.replyChannel(), CallIds.newSeed(), traceParent);
+          "", 0, -1, target.async() ? asyncWaiter.channel() : submitter.replyChannel(), CallIds.newSeed(),
+          traceParent);
       Responses.callId(ex, call.callId());
       if (target.async()) {
-        Dispatch.toWorker(ex, () -> submitAsync(ex, call));
+        Dispatch.toWorker(ex, () -> submitAsync(ex, call, permit, handedOver));
       } else {
         SyncCall sync = new SyncCall(ex, call, submitter, syncWait);
         sync.watchDisconnect();
@@ -54,7 +78,9 @@ final class InvokeHandler {
     });
   }
 
-  private void submitAsync(HttpServerExchange exchange, Call call) {
+  private void submitAsync(
+      HttpServerExchange exchange, Call call, Tenants.Permit permit,
+      AtomicBoolean handedOver) {
     submitter.send(call, error -> {
       if (error != null) {
         EdgeException e = CallSubmitter.sendFailed(call, error);
@@ -64,6 +90,10 @@ final class InvokeHandler {
       // Durable on the calls topic: answer now. The queued status is written in the background, so a slow or stalled
       // Redis never holds up a 202.
       submitter.markQueuedLater(call);
+      handedOver.set(true);
+      asyncWaiter.await(call.callId())
+          .orTimeout(ASYNC_TRACKING.toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete((r, e) -> permit.release());
       Dispatch.toIoThread(exchange, () -> CallAnswers.accepted(exchange, call.callId()));
     });
   }

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * partitions      [{"partition": 0, "fromOffset": 10, "toOffset": 20}], toOffset optional and exclusive
  * user, function  names ([A-Za-z0-9_-]{1,64})
  * outcome         "any" (default) | "succeeded" | "failed": the original result
- * callId          16 lowercase hex digits
+ * callId          32 lowercase hex digits
  * max             1..100000, default 10000
  * target          "original" (default) | "current" | "digest" | "function"
  * digest          64 lowercase hex digits; required iff target is "digest"
@@ -109,7 +109,7 @@ final class ReplayRequests {
     if ((v = fields.get("callId")) != null) {
       String id = string("callId", v);
       if (!CallIds.isValid(id)) {
-        throw invalid("callId", "'callId' must be 16 lowercase hex digits, not " + quoted(v));
+        throw invalid("callId", "'callId' must be 32 lowercase hex digits, not " + quoted(v));
       }
       r.setCallId(id);
     }

@@ -69,7 +69,7 @@ final class RequestPath {
       return Optional.empty();
     }
     if (!CallIds.isValid(s[1])) {
-      throw EdgeException.badRequest("invalid call id '" + shorten(s[1]) + "': must be 16 lowercase hex digits")
+      throw EdgeException.badRequest("invalid call id '" + shorten(s[1]) + "': must be 32 lowercase hex digits")
           .with("part", "callId");
     }
     return Optional.of(new Target.CallInfo(s[1], part));
@@ -83,7 +83,7 @@ final class RequestPath {
       return Optional.empty();
     }
     if (!CallIds.isValid(s[1])) {
-      throw EdgeException.badRequest("invalid replay id '" + shorten(s[1]) + "': must be 16 lowercase hex digits")
+      throw EdgeException.badRequest("invalid replay id '" + shorten(s[1]) + "': must be 32 lowercase hex digits")
           .with("part", "replayId");
     }
     return Optional.of(new Target.ReplayInfo(s[1]));

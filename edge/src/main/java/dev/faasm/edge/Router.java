@@ -20,6 +20,9 @@ import java.util.Optional;
  * GET    /replays/&lt;id&gt;                 a replay's report      200 | 404
  * GET    /health, /ready                                   200 | 503
  * </pre>
+ *
+ * <p>Every route under {@code /f/}, {@code /fa/}, {@code /calls/} and {@code /replays} is checked by {@link Tenants}
+ * (API key, ownership) before it is handed over.
  */
 final class Router implements HttpHandler {
   private final InvokeHandler invoke;
@@ -28,10 +31,12 @@ final class Router implements HttpHandler {
   private final ReplayHandlers replays;
   private final Readiness readiness;
   private final dev.faasm.metrics.PlatformMetrics metrics;
+  private final Tenants tenants;
 
   Router(
       InvokeHandler invoke, FunctionHandlers functions, CallQueries calls, ReplayHandlers replays,
-      Readiness readiness, dev.faasm.metrics.PlatformMetrics metrics) {
+      Readiness readiness, dev.faasm.metrics.PlatformMetrics metrics, Tenants tenants) {
+    this.tenants = tenants;
     this.metrics = metrics;
     this.invoke = invoke;
     this.functions = functions;
@@ -53,6 +58,7 @@ final class Router implements HttpHandler {
     if (!target.methods().contains(method)) {
       throw EdgeException.methodNotAllowed(method, RequestPath.shorten(path), target.methods());
     }
+    authorize(exchange, target);
     if (target instanceof Target.Function f) {
       function(exchange, method, f);
     } else if (target instanceof Target.Upload up) {
@@ -60,7 +66,7 @@ final class Router implements HttpHandler {
     } else if (target instanceof Target.UserFunctions u) {
       functions.list(exchange, u);
     } else if (target instanceof Target.CallInfo c) {
-      calls.get(exchange, c);
+      calls.get(exchange, c, exchange.getAttachment(CALLER));
     } else if (target instanceof Target.Replays) {
       replays.submit(exchange);
     } else if (target instanceof Target.ReplayInfo r) {
@@ -75,6 +81,27 @@ final class Router implements HttpHandler {
         Dispatch.toIoThread(exchange,
             () -> Responses.send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", text));
       });
+    }
+  }
+
+  private static final io.undertow.util.AttachmentKey<Tenants.Caller> CALLER =
+      io.undertow.util.AttachmentKey.create(Tenants.Caller.class);
+
+  /** Checks the key and what it may do (401, 403); a call's ownership is checked once it is found. */
+  private void authorize(HttpServerExchange exchange, Target target) {
+    if (target instanceof Target.Health || target instanceof Target.Ready || target instanceof Target.Metrics) {
+      return;
+    }
+    Tenants.Caller caller = tenants.authenticate(exchange);
+    exchange.putAttachment(CALLER, caller);
+    if (target instanceof Target.Function f) {
+      tenants.requireUser(caller, f.user());
+    } else if (target instanceof Target.Upload up) {
+      tenants.requireUser(caller, up.user());
+    } else if (target instanceof Target.UserFunctions u) {
+      tenants.requireUser(caller, u.user());
+    } else if (target instanceof Target.Replays || target instanceof Target.ReplayInfo) {
+      tenants.requireAdmin(caller, "replaying calls");
     }
   }
 

@@ -123,7 +123,7 @@ class ReplayIT extends EdgeTestBase {
       wrong type           | `{"max": "ten"}`                           | 'max' must be an integer, not a string
       from not before to   | `{"from": "2026-12-01T10:00:00Z", "to": "2026-12-01T09:00:00Z"}` | must be after 'from'
       bad name             | `{"function": "no/slash"}`                 | 'function' must be a name
-      bad call id          | `{"callId": "xyz"}`                        | 'callId' must be 16 lowercase hex digits
+      bad call id          | `{"callId": "xyz"}`                        | 'callId' must be 32 lowercase hex digits
       max out of range     | `{"max": 100001}`                          | 'max' must be from 1 to 100000
       digest missing       | `{"target": "digest"}`                     | 'digest' is required
       bad rate             | `{"rate": 0}`                              | 'rate' must be a number of calls per second

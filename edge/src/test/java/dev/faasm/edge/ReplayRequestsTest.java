@@ -115,7 +115,7 @@ class ReplayRequestsTest {
       user of wrong type      | `{"user": 7}`                               | user | 'user' must be a string, not the number 7
       bad function            | `{"function": ""}`                          | function | 'function' must be a name
       bad outcome             | `{"outcome": "ok"}`                         | outcome | 'outcome' must be "any", "succeeded" or "failed", not "ok"
-      bad call id             | `{"callId": "ABCDEF0123456789"}`            | callId | 'callId' must be 16 lowercase hex digits
+      bad call id             | `{"callId": "ABCDEF0123456789"}`            | callId | 'callId' must be 32 lowercase hex digits
       max zero                | `{"max": 0}`                                | max | 'max' must be from 1 to 100000, not 0
       max too big             | `{"max": 100001}`                           | max | 'max' must be from 1 to 100000, not 100001
       max huge                | `{"max": 123456789012345678901234567890}`   | max | 'max' is out of range

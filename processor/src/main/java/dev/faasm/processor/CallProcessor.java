@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Queue;
@@ -39,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * durable. A processor killed mid-call therefore loses nothing: the task's new owner restores the store and launches
  * what is left; a call whose result is on the results topic (the finished-calls index) is not run again.
  *
+ * <p>Calls beyond what may run at once wait in the pending store and are launched one user at a time, round-robin
+ * ({@link FairQueue}), so one user's backlog does not stand in front of every other user's calls.
+ *
  * <p>A record that cannot be decoded is never dropped silently: it goes to the dead-letter topic, and the call its key
  * names gets a stored platform failure (sent to the reply channel in its {@code faasm-reply-to} header), so a
  * waiting caller gets an answer.
@@ -58,7 +59,8 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
   private String task;
   private KeyValueStore<String, Long> finishedCalls;
   private int retriesLogged;
-  private final LinkedHashSet<String> toLaunch = new LinkedHashSet<>();
+  /** Calls waiting for a launch, one queue per user served round-robin (see {@link FairQueue}). */
+  private final FairQueue toLaunch = new FairQueue();
   private final Set<String> inFlight = new HashSet<>();
   private final Queue<KeyValue<String, Throwable>> finished = new ConcurrentLinkedQueue<>();
   /** Calls to launch again, by the time they may (earliest first). */
@@ -87,7 +89,8 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
     finishedCalls = context.getStateStore(finishedStoreName);
     try (KeyValueIterator<String, byte[]> it = pending.all()) {
       while (it.hasNext()) {
-        toLaunch.add(it.next().key);
+        KeyValue<String, byte[]> kv = it.next();
+        toLaunch.add(userOf(kv.value), kv.key);
       }
     }
     if (!toLaunch.isEmpty()) {
@@ -112,7 +115,7 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
     }
     pending.put(call.callId(), record.value());
     if (!inFlight.contains(call.callId())) {
-      toLaunch.add(call.callId());
+      toLaunch.add(call.user(), call.callId());
     }
     launchWhatFits();
   }
@@ -171,7 +174,8 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
       retriesLogged = 0;
     }
     while (!retries.isEmpty() && retries.peek().value <= now) {
-      toLaunch.add(retries.poll().key);
+      String id = retries.poll().key;
+      toLaunch.add(userOf(pending.get(id)), id);
     }
     launchWhatFits();
   }
@@ -201,9 +205,7 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
     while (!toLaunch.isEmpty()
         && inFlight.size() < config.maxInFlight()
         && runner.backlog() < config.maxQueuedGuests()) {
-      Iterator<String> next = toLaunch.iterator();
-      String id = next.next();
-      next.remove();
+      String id = toLaunch.poll();
       byte[] value = pending.get(id);
       if (value == null || inFlight.contains(id)) {
         continue;
@@ -224,6 +226,18 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
         continue;
       }
       runner.run(call).whenComplete((ignored, error) -> finished.add(KeyValue.pair(id, error)));
+    }
+  }
+
+  /** The user a stored call belongs to, for its place in the launch queue ("" if it cannot be read). */
+  private static String userOf(byte[] value) {
+    if (value == null) {
+      return "";
+    }
+    try {
+      return Codec.decodeCall(value).user();
+    } catch (ProtocolException e) {
+      return "";
     }
   }
 
