@@ -49,6 +49,8 @@ demo        upper           demo/upper.c            wasi  -
 demo        clock_random    demo/clock_random.c     wasi  -
 bench       fib             bench/fib.c             host  __faasm_read_input,__faasm_write_output
 bench       sha256          bench/sha256.c          host  __faasm_read_input,__faasm_write_output
+demo        chain_missing   demo/chain_missing.c    host  __faasm_read_input,__faasm_chain_name,__faasm_await_call,__faasm_write_output
+demo        print_host      demo/print_host.c       host  __faasm_read_input,__faasm_write_output
 bad         loop            bad/loop.c              wasi  -
 bad         membomb         bad/membomb.c           wasi  -
 bad         recurse         bad/recurse.c           wasi  -

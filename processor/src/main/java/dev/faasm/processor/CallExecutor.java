@@ -92,7 +92,7 @@ final class CallExecutor implements CallRunner {
               long now = now();
               CallResult failure =
                   new CallResult(callId, "", "", CallState.FAILED, "UNDECODABLE", -1, null, null, reason, 0, now, now,
-                      List.of());
+                      List.of(), "", List.of(), false);
               return store(failure, replyTo);
             },
             io)
@@ -207,7 +207,7 @@ final class CallExecutor implements CallRunner {
                           span.setAttribute("faasm.withdrawn", true);
                           return withdrawn(call, claim);
                         }
-                        CallResult result = toResult(call, outcome);
+                        CallResult result = toResult(call, outcome, host.dispatchedIds());
                         metrics.finished(call, result, outcome.durationNanos());
                         span.setAttribute("faasm.outcome", result.succeeded() ? "succeeded" : "failed");
                         return storeAfter(emitChains(call, result, traceParent), call, result);
@@ -366,10 +366,12 @@ final class CallExecutor implements CallRunner {
             });
   }
 
-  private CallResult toResult(Call call, CallOutcome outcome) {
+  private CallResult toResult(Call call, CallOutcome outcome, List<String> awaitableIds) {
     List<ChainRequest> chains = new ArrayList<>();
+    List<String> chainedIds = new ArrayList<>(awaitableIds);
     if (outcome.succeeded()) {
       for (ChainedCall c : outcome.deferredChains()) {
+        chainedIds.add(CallIds.child(call.callId(), "then", chains.size()));
         chains.add(new ChainRequest(c.function(), c.input(), c.entryTableIndex()));
       }
     }
@@ -379,7 +381,7 @@ final class CallExecutor implements CallRunner {
         outcome.succeeded() ? CallState.SUCCEEDED : CallState.FAILED,
         outcome.succeeded() ? "" : outcome.failure().name(),
         outcome.returnCode(), outcome.output(), outcome.logs(), outcome.error(), call.submittedAtMillis(),
-        outcome.startedAtMillis(), finished, chains, call.digest());
+        outcome.startedAtMillis(), finished, chains, call.digest(), chainedIds, outcome.returned());
   }
 
   /**

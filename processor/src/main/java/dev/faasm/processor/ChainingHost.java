@@ -13,7 +13,9 @@ import dev.faasm.runtime.CallHostException;
 import dev.faasm.runtime.ChainResult;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -37,6 +39,7 @@ final class ChainingHost implements CallHost {
   private final int maxChainDepth;
   private final Clock clock;
   private final AtomicInteger dispatched = new AtomicInteger();
+  private final List<String> dispatchedIds = new CopyOnWriteArrayList<>();
   private final BooleanSupplier stillWanted;
   private final String traceParent;
 
@@ -78,11 +81,9 @@ final class ChainingHost implements CallHost {
         throw new CallHostException("invalid function name '" + function + "' in chained call");
       }
       target = function;
-      digest =
-          registry
-              .currentDigest(parent.user(), function)
-              .orElseThrow(
-                  () -> new CallHostException("chained call to unknown function " + parent.user() + "/" + function));
+      // As in Faasm, a chain to a function that does not exist still gives a handle: the call is dispatched without a
+      // module, fails as UNKNOWN_FUNCTION, and awaiting it returns non-zero (the reason goes to the caller's logs).
+      digest = registry.currentDigest(parent.user(), function).orElse("");
     }
     int index = dispatched.getAndIncrement();
     String id = CallIds.child(parent.callId(), "now", index);
@@ -100,7 +101,13 @@ final class ChainingHost implements CallHost {
     } catch (ExecutionException | TimeoutException e) {
       throw new CallHostException("cannot dispatch chained call to " + target + ": " + e);
     }
+    dispatchedIds.add(id);
     return id;
+  }
+
+  /** Ids of the awaitable calls dispatched so far, in order. */
+  List<String> dispatchedIds() {
+    return List.copyOf(dispatchedIds);
   }
 
   @Override

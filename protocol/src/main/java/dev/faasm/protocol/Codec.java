@@ -77,7 +77,11 @@ public final class Codec {
             .setSubmittedAtMillis(res.submittedAtMillis())
             .setStartedAtMillis(res.startedAtMillis())
             .setFinishedAtMillis(res.finishedAtMillis())
-            .setDigest(res.digest());
+            .setDigest(res.digest())
+            .addAllChainedCallIds(res.chainedCallIds());
+    if (res.returned() != CallResult.returnedByDefault(res.state(), res.failureKind())) {
+      b.setReturned(res.returned()); // written only where it differs from what a reader derives without it
+    }
     for (ChainRequest chain : res.deferredChains()) {
       ChainRequestRecord.Builder c =
           ChainRequestRecord.newBuilder().setFunction(chain.function()).setInput(bytes(chain.input()));
@@ -106,7 +110,8 @@ public final class Codec {
     return new CallResult(
         r.getCallId(), r.getUser(), r.getFunction(), state, r.getFailureKind(), r.getReturnCode(),
         r.getOutput().toByteArray(), r.getLogs().toByteArray(), r.getError(), r.getSubmittedAtMillis(),
-        r.getStartedAtMillis(), r.getFinishedAtMillis(), chains, r.getDigest());
+        r.getStartedAtMillis(), r.getFinishedAtMillis(), chains, r.getDigest(), r.getChainedCallIdsList(),
+        r.hasReturned() ? r.getReturned() : CallResult.returnedByDefault(state, r.getFailureKind()));
   }
 
   public static byte[] encode(CallStatus s) {

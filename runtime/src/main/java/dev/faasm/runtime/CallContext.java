@@ -23,7 +23,7 @@ final class CallContext {
     this.slot = slot;
     this.guard = guard;
     this.streams = new CallStreams(config.logLimitBytes(), config.outputLimitBytes());
-    this.chains = new ChainedCalls(host, config.maxChainedCalls());
+    this.chains = new ChainedCalls(host, config.maxChainedCalls(), streams);
   }
 
   Invocation invocation() {

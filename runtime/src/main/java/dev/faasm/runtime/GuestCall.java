@@ -42,12 +42,12 @@ final class GuestCall {
     } catch (WasiExitException e) {
       returnCode = e.exitCode();
     } catch (Throwable t) {
-      return failed(FailureClassifier.classify(t, context), 0, new byte[0]);
+      return failed(FailureClassifier.classify(t, context), 0, new byte[0], false);
     }
     try {
       return finish(returnCode);
     } catch (Throwable t) {
-      return failed(FailureClassifier.classify(t, context), returnCode, new byte[0]);
+      return failed(FailureClassifier.classify(t, context), returnCode, new byte[0], true);
     }
   }
 
@@ -141,7 +141,7 @@ final class GuestCall {
     if (returnCode != 0) {
       FailureClassifier.Failure failure = FailureClassifier.afterMemoryLimit(new FailureClassifier.Failure(
           FailureKind.NON_ZERO_EXIT, describeExit(returnCode)), context);
-      return failed(failure, returnCode, outputOfFailedCall());
+      return failed(failure, returnCode, outputOfFailedCall(), true);
     }
     byte[] output = output();
     if (output.length > context.config().outputLimitBytes()) {
@@ -162,6 +162,9 @@ final class GuestCall {
     }
     if (usesOriginalStruct()) {
       return OriginalAbi.readOutput(context.memory(), layout);
+    }
+    if (module.importsFaasmInterface()) {
+      return new byte[0]; // as in Faasm: output only through __faasm_write_output; stdout is only logs
     }
     if (context.streams().stdoutOverflowed()) {
       throw new GuestFailure(FailureKind.OUTPUT_LIMIT, "stdout output exceeds the limit of "
@@ -190,8 +193,8 @@ final class GuestCall {
         : "exited with code " + returnCode;
   }
 
-  private CallOutcome failed(FailureClassifier.Failure failure, int returnCode, byte[] output) {
+  private CallOutcome failed(FailureClassifier.Failure failure, int returnCode, byte[] output, boolean returned) {
     return new CallOutcome(failure.kind(), returnCode, output, context.streams().logs(), failure.message(),
-        List.of(), 0, 0);
+        List.of(), 0, 0, returned);
   }
 }
