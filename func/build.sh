@@ -51,6 +51,7 @@ bench       fib             bench/fib.c             host  __faasm_read_input,__f
 bench       sha256          bench/sha256.c          host  __faasm_read_input,__faasm_write_output
 demo        chain_missing   demo/chain_missing.c    host  __faasm_read_input,__faasm_chain_name,__faasm_await_call,__faasm_write_output
 demo        print_host      demo/print_host.c       host  __faasm_read_input,__faasm_write_output
+demo        files           demo/files.c            wasi  -
 bad         loop            bad/loop.c              wasi  -
 bad         membomb         bad/membomb.c           wasi  -
 bad         recurse         bad/recurse.c           wasi  -

@@ -26,6 +26,9 @@ final class GuestCall {
   private OriginalAbi.Layout layout;
   /** The guest's WASI clock; {@code null} for modules that do not import WASI. */
   private GuestClock clock;
+  /** The call's filesystem; {@code null} for modules that cannot open files. */
+  private GuestFiles files;
+  private ReadOnlyFds readOnly;
 
   GuestCall(LoadedModule module, CallContext context) {
     this.module = module;
@@ -43,6 +46,10 @@ final class GuestCall {
       returnCode = e.exitCode();
     } catch (Throwable t) {
       return failed(FailureClassifier.classify(t, context), 0, new byte[0], false);
+    } finally {
+      if (files != null) {
+        files.close();
+      }
     }
     try {
       return finish(returnCode);
@@ -61,16 +68,28 @@ final class GuestCall {
     }
     CallStreams streams = context.streams();
     clock = new GuestClock(context.clockStartMillis());
-    WasiOptions options =
+    WasiOptions.Builder options =
         WasiOptions.builder()
             .withStdin(new ByteArrayInputStream(invocation.input()))
             .withStdout(streams.stdout())
             .withStderr(streams.stderr())
             .withArguments(List.of(invocation.function()))
             .withClock(clock.asClock())
-            .withRandom(new GuestRandom(invocation.seed()))
-            .build();
-    return WasiPreview1.builder().withLogger(WASI_LOGGER).withOptions(options).build();
+            .withRandom(new GuestRandom(invocation.seed()));
+    if (module.usesFiles()) {
+      files = GuestFiles.create(sharedFiles());
+      files.addTo(options);
+      readOnly = new ReadOnlyFds(GuestFiles.readOnlyPreopens());
+    }
+    return WasiPreview1.builder().withLogger(WASI_LOGGER).withOptions(options.build()).build();
+  }
+
+  private java.util.Optional<java.nio.file.Path> sharedFiles() {
+    try {
+      return context.host().sharedFiles();
+    } catch (RuntimeException e) {
+      throw new GuestFailure(FailureKind.INTERNAL, "cannot get the user's shared files: " + e.getMessage(), e);
+    }
   }
 
   private Instance instantiate(WasiPreview1 wasi) {
@@ -79,6 +98,9 @@ final class GuestCall {
       HostFunction[] functions = wasi.toHostFunctions();
       for (int i = 0; i < functions.length; i++) {
         functions[i] = clock.replace(functions[i]);
+        if (readOnly != null) {
+          functions[i] = readOnly.wrap(functions[i]);
+        }
       }
       imports.addFunction(functions);
     }

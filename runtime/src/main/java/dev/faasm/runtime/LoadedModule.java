@@ -12,18 +12,23 @@ record LoadedModule(
     Function<Instance, Machine> machineFactory,
     boolean importsWasi,
     boolean exportsInitialize,
-    boolean importsFaasmInterface) {
+    boolean importsFaasmInterface,
+    boolean usesFiles) {
 
   /** Works out once per module what every call would otherwise look up again. */
   static LoadedModule of(ModuleInfo info, WasmModule module, Function<Instance, Machine> machineFactory) {
     boolean wasi = false;
     boolean env = false;
+    boolean files = false;
     var imports = module.importSection();
     for (int i = 0; i < imports.importCount(); i++) {
-      wasi |= imports.getImport(i).module().equals(HostInterface.WASI);
-      env |= imports.getImport(i).module().equals(HostInterface.ENV);
+      var imported = imports.getImport(i);
+      wasi |= imported.module().equals(HostInterface.WASI);
+      env |= imported.module().equals(HostInterface.ENV);
+      // wasi-libc looks for preopened directories (fd_prestat_get) only in modules that can open files
+      files |= imported.module().equals(HostInterface.WASI) && imported.name().equals("fd_prestat_get");
     }
     boolean initialize = ModuleValidator.findFunctionExport(module, ModuleValidator.INITIALIZE).isPresent();
-    return new LoadedModule(info, module, machineFactory, wasi, initialize, env);
+    return new LoadedModule(info, module, machineFactory, wasi, initialize, env, files);
   }
 }
