@@ -4,6 +4,7 @@ import dev.faasm.metrics.PlatformMetrics;
 import io.opentelemetry.api.OpenTelemetry;
 import dev.faasm.registry.FunctionRegistry;
 import dev.faasm.registry.KafkaSettings;
+import dev.faasm.registry.SharedFiles;
 import dev.faasm.registry.Topics;
 import dev.faasm.resultstore.ResultStore;
 import dev.faasm.resultstore.ResultWaiter;
@@ -66,6 +67,7 @@ public final class Edge implements AutoCloseable {
   private Admin admin;
   private ResultWaiter waiter;
   private CallSubmitter submitter;
+  private SharedFiles files;
   private Undertow server;
   private String replyChannel;
   private int port;
@@ -115,6 +117,7 @@ public final class Edge implements AutoCloseable {
       replyChannel = ResultStore.replyChannel(store.config().keyPrefix(), config.instanceId());
       waiter = new ResultWaiter(store, replyChannel).start();
       submitter = new CallSubmitter(producer, topics, store, waiter, replyChannel);
+      files = new SharedFiles(kafka, topics, "faasm-edge-" + config.instanceId()).start();
       EdgeMetrics edgeMetrics = new EdgeMetrics(metrics, () -> waiter.pending());
       Router router = new Router(
           new InvokeHandler(registry, submitter, config, clock,
@@ -122,7 +125,7 @@ public final class Edge implements AutoCloseable {
           new FunctionHandlers(registry, runtime, config.maxModuleBytes(), clock, edgeMetrics.validation()),
           new CallQueries(store),
           new ReplayHandlers(producer, topics, store, registry, clock),
-          new Readiness(admin, topics.calls(), store, registry), metrics);
+          new Readiness(admin, topics.calls(), store, registry), metrics, new FileHandlers(files));
       server = server(edgeMetrics.wrap(rootHandler(router)));
       server.start();
       port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
@@ -174,6 +177,9 @@ public final class Edge implements AutoCloseable {
     }
     if (waiter != null) {
       waiter.close();
+    }
+    if (files != null) {
+      files.close();
     }
     if (admin != null) {
       admin.close(CLOSE_TIMEOUT);

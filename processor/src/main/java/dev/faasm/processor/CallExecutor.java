@@ -19,6 +19,7 @@ import dev.faasm.runtime.FailureKind;
 import io.opentelemetry.api.trace.Span;
 import dev.faasm.runtime.FunctionRuntime;
 import dev.faasm.runtime.Invocation;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -53,6 +55,7 @@ final class CallExecutor implements CallRunner {
   private final Clock clock;
   private final CallMetrics metrics;
   private final CallTracing tracing;
+  private final Function<String, Optional<Path>> sharedFiles;
   private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
   private final Map<String, Claim> claims = new ConcurrentHashMap<>();
   private final AtomicInteger claimed = new AtomicInteger();
@@ -71,7 +74,9 @@ final class CallExecutor implements CallRunner {
       Executor io,
       Clock clock,
       CallMetrics metrics,
-      CallTracing tracing) {
+      CallTracing tracing,
+      Function<String, Optional<Path>> sharedFiles) {
+    this.sharedFiles = sharedFiles;
     this.metrics = metrics;
     this.tracing = tracing;
     this.runtime = runtime;
@@ -199,7 +204,7 @@ final class CallExecutor implements CallRunner {
                   }
                   ChainingHost host =
                       new ChainingHost(call, registry, waiter, producer, topics, config.maxChainDepth(), clock,
-                          () -> claim.stillWanted(call), traceParent);
+                          () -> claim.stillWanted(call), traceParent, () -> sharedFiles.apply(call.user()));
                   return runtime
                       .execute(prepared.invocation(), host)
                       .thenCompose(outcome -> {

@@ -11,6 +11,7 @@ import dev.faasm.resultstore.ResultWaiter;
 import dev.faasm.runtime.CallHost;
 import dev.faasm.runtime.CallHostException;
 import dev.faasm.runtime.ChainResult;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +21,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
@@ -42,6 +45,7 @@ final class ChainingHost implements CallHost {
   private final List<String> dispatchedIds = new CopyOnWriteArrayList<>();
   private final BooleanSupplier stillWanted;
   private final String traceParent;
+  private final Supplier<Optional<Path>> sharedFiles;
 
   ChainingHost(
       Call parent,
@@ -52,7 +56,9 @@ final class ChainingHost implements CallHost {
       int maxChainDepth,
       Clock clock,
       BooleanSupplier stillWanted,
-      String traceParent) {
+      String traceParent,
+      Supplier<Optional<Path>> sharedFiles) {
+    this.sharedFiles = sharedFiles;
     this.stillWanted = stillWanted;
     this.traceParent = traceParent;
     this.parent = parent;
@@ -108,6 +114,11 @@ final class ChainingHost implements CallHost {
   /** Ids of the awaitable calls dispatched so far, in order. */
   List<String> dispatchedIds() {
     return List.copyOf(dispatchedIds);
+  }
+
+  @Override
+  public Optional<Path> sharedFiles() {
+    return sharedFiles.get();
   }
 
   @Override

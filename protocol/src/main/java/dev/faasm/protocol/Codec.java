@@ -9,6 +9,7 @@ import dev.faasm.protocol.proto.ChainRequestRecord;
 import dev.faasm.protocol.proto.FunctionRecord;
 import dev.faasm.protocol.proto.ModuleRecord;
 import dev.faasm.protocol.proto.ResultRecord;
+import dev.faasm.protocol.proto.SharedFileRecord;
 import dev.faasm.protocol.proto.StatusRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -183,6 +184,24 @@ public final class Codec {
     require(keyDigest == null || keyDigest.equals(r.getDigest()),
         "module: record keyed " + keyDigest + " holds module " + r.getDigest());
     return new StoredModule(r.getDigest(), r.getWasm().toByteArray(), r.getStoredAtMillis());
+  }
+
+  public static byte[] encode(SharedFile f) {
+    return SharedFileRecord.newBuilder()
+        .setUser(f.user())
+        .setPath(f.path())
+        .setData(bytes(f.data()))
+        .setStoredAtMillis(f.storedAtMillis())
+        .build()
+        .toByteArray();
+  }
+
+  public static SharedFile decodeSharedFile(byte[] data) {
+    SharedFileRecord r = parse(data, "shared file", SharedFileRecord.parser());
+    require(!r.getUser().isEmpty(), "shared file: no user");
+    String problem = SharedFile.checkPath(r.getPath());
+    require(problem == null, "shared file: " + problem);
+    return new SharedFile(r.getUser(), r.getPath(), r.getData().toByteArray(), r.getStoredAtMillis());
   }
 
   static CallStateProto state(CallState s) {

@@ -73,6 +73,18 @@ class CodecTest {
   }
 
   @Test
+  void sharedFileRoundTripsAndBadPathsAreRejected() {
+    SharedFile f = new SharedFile("demo", "data/a.txt", new byte[] {1, 2}, 7);
+    SharedFile back = Codec.decodeSharedFile(Codec.encode(f));
+    assertEquals("demo/data/a.txt", back.key());
+    assertArrayEquals(new byte[] {1, 2}, back.data());
+    assertEquals(7, back.storedAtMillis());
+    for (String bad : new String[] {"", "/abs", "a/../b", "..", "a//b", "a/", "./a", "a b", "a\\b"}) {
+      org.junit.jupiter.api.Assertions.assertNotNull(SharedFile.checkPath(bad), bad);
+    }
+  }
+
+  @Test
   void statusAndFunctionRoundTrip() {
     CallStatus s = new CallStatus("0123456789abcdef", "u", "f", CallState.RUNNING, 5, 6, "p-1");
     assertEquals(s, Codec.decodeStatus(Codec.encode(s)));

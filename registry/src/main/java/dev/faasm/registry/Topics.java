@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  *     points at and no retained call names is deleted (tombstoned)
  * @param deadLetters records a reader could not decode, with the reason ({@code DeadLetterRecord})
  * @param replays replay requests and reports, keyed by replay id, compacted
+ * @param files users' shared files, compacted, key user/path, value {@code SharedFileRecord}; tombstone = deleted
  * @param partitions partitions of the calls and results topics (the same, so a call and its result share a task)
  * @param replication replication factor of every topic
  * @param retention how long calls and results are kept, and unreferenced modules
@@ -43,6 +44,7 @@ public record Topics(
     String modules,
     String deadLetters,
     String replays,
+    String files,
     int partitions,
     short replication,
     Retention retention) {
@@ -61,6 +63,7 @@ public record Topics(
     Objects.requireNonNull(modules);
     Objects.requireNonNull(deadLetters);
     Objects.requireNonNull(replays);
+    Objects.requireNonNull(files);
     Objects.requireNonNull(retention);
     if (partitions < 1 || replication < 1) {
       throw new IllegalArgumentException("partitions and replication must be >= 1");
@@ -74,7 +77,7 @@ public record Topics(
   public static Topics withPrefix(String prefix, int partitions, short replication, Retention retention) {
     return new Topics(
         prefix + "calls", prefix + "results", prefix + "functions", prefix + "modules", prefix + "dead-letters",
-        prefix + "replays", partitions, replication, retention);
+        prefix + "replays", prefix + "files", partitions, replication, retention);
   }
 
   public static Topics defaults() {
@@ -106,7 +109,12 @@ public record Topics(
                     Map.of(
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG, big,
                         TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.calls().toMillis()))),
-            new NewTopic(replays, 1, replication).configs(compacted));
+            new NewTopic(replays, 1, replication).configs(compacted),
+            new NewTopic(files, 1, replication)
+                .configs(
+                    Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, big)));
     try {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
