@@ -295,7 +295,8 @@ final class CallExecutor implements CallRunner {
     // the call's seed. A replay gives both again.
     Invocation invocation =
         new Invocation(call.user(), call.function(), call.digest(), wasm, call.input(), call.entryTableIndex())
-            .withReplayInputs(-1, call.seed().length >= Invocation.MIN_SEED_BYTES ? call.seed() : null);
+            .withReplayInputs(-1, call.seed().length >= Invocation.MIN_SEED_BYTES ? call.seed() : null)
+            .withArgs(call.args());
     return new Prepared(invocation, null);
   }
 

@@ -42,7 +42,8 @@ public final class Codec {
             .setDepth(c.depth())
             .setReplyTo(c.replyTo())
             .setSeed(bytes(c.seed()))
-            .setTraceParent(c.traceParent());
+            .setTraceParent(c.traceParent())
+            .addAllArgs(c.args());
     if (c.entryTableIndex() >= 0) {
       b.setEntryTableIndex(c.entryTableIndex());
     }
@@ -60,7 +61,7 @@ public final class Codec {
         r.getCallId(), r.getUser(), r.getFunction(), r.getInput().toByteArray(), r.getSync(),
         r.getSubmittedAtMillis(), r.getDigest(), r.getParentCallId(), r.getDepth(),
         r.hasEntryTableIndex() ? r.getEntryTableIndex() : -1, r.getReplyTo(), r.getSeed().toByteArray(),
-        r.getTraceParent());
+        r.getTraceParent(), r.getArgsList());
   }
 
   public static byte[] encode(CallResult res) {

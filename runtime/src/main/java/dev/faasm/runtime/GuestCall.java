@@ -73,7 +73,7 @@ final class GuestCall {
             .withStdin(new ByteArrayInputStream(invocation.input()))
             .withStdout(streams.stdout())
             .withStderr(streams.stderr())
-            .withArguments(List.of(invocation.function()))
+            .withArguments(arguments(invocation))
             .withClock(clock.asClock())
             .withRandom(new GuestRandom(invocation.seed()));
     if (module.usesFiles()) {
@@ -82,6 +82,14 @@ final class GuestCall {
       readOnly = new ReadOnlyFds(GuestFiles.readOnlyPreopens());
     }
     return WasiPreview1.builder().withLogger(WASI_LOGGER).withOptions(options.build()).build();
+  }
+
+  /** {@code argv}: the function name, then the call's arguments. */
+  private static List<String> arguments(Invocation invocation) {
+    List<String> argv = new java.util.ArrayList<>(1 + invocation.args().size());
+    argv.add(invocation.function());
+    argv.addAll(invocation.args());
+    return argv;
   }
 
   private java.util.Optional<java.nio.file.Path> sharedFiles() {
