@@ -29,10 +29,25 @@ final class GuestCall {
   /** The call's filesystem; {@code null} for modules that cannot open files. */
   private GuestFiles files;
   private ReadOnlyFds readOnly;
+  /** The module's Proto-Faaslet snapshot this call starts from; {@code null} if none (yet). */
+  private ZygoteSnapshot snapshot;
+  private int declaredInitialPages;
+  /** Whether calls may start from a zygote snapshot (off only to measure the difference). */
+  private boolean snapshots = true;
 
   GuestCall(LoadedModule module, CallContext context) {
     this.module = module;
     this.context = context;
+    if (module.zygote() != null) {
+      snapshot = module.zygote().get();
+    }
+  }
+
+  /** Runs the zygote in every call instead of starting from its snapshot (to measure what the snapshot saves). */
+  GuestCall withoutSnapshots() {
+    snapshots = false;
+    snapshot = null;
+    return this;
   }
 
   /** Runs the call; {@code startedAtMillis}/{@code durationNanos} are left 0 for the caller to fill in. */
@@ -41,6 +56,7 @@ final class GuestCall {
     int returnCode;
     try (WasiPreview1 wasi = wasi(invocation)) {
       Instance instance = instantiate(wasi);
+      startFromZygote(instance);
       returnCode = enter(instance);
     } catch (WasiExitException e) {
       returnCode = e.exitCode();
@@ -121,10 +137,46 @@ final class GuestCall {
         .build();
   }
 
+  /**
+   * Proto-Faaslets: a module exporting {@code _faasm_zygote} starts from the snapshot its zygote left; the first call
+   * of the module (or any call while there is none) runs the zygote in its own fresh instance and keeps the snapshot.
+   * A zygote that returns non-zero fails the call and leaves no snapshot.
+   */
+  private void startFromZygote(Instance instance) {
+    if (module.zygote() == null) {
+      return;
+    }
+    if (snapshot != null) {
+      snapshot.restore(instance);
+      return;
+    }
+    int returnCode;
+    try {
+      long[] result = instance.export(ZygoteSnapshot.EXPORT).apply();
+      returnCode = result == null || result.length == 0 ? 0 : (int) result[0];
+    } catch (WasiExitException e) {
+      returnCode = e.exitCode();
+    }
+    if (returnCode != 0) {
+      throw new GuestFailure(FailureKind.NON_ZERO_EXIT, ZygoteSnapshot.EXPORT + " returned " + returnCode);
+    }
+    if (snapshots) {
+      module.zygote().offer(ZygoteSnapshot.take(instance, declaredInitialPages));
+    }
+  }
+
   /** The guest's memory: capped at the memory limit, with room for the original API's region when needed. */
   private CappedMemory createMemory(MemoryLimits declared) {
     int cap = Math.min(declared.maximumPages(), context.config().memoryLimitPages());
     int initial = declared.initialPages();
+    declaredInitialPages = initial;
+    if (snapshot != null && snapshot.pages() > initial) {
+      if (snapshot.pages() > cap) {
+        throw new GuestFailure(FailureKind.MEMORY_LIMIT, "the zygote's snapshot of " + snapshot.pages()
+            + " pages exceeds the limit of " + cap + " pages");
+      }
+      initial = snapshot.pages();
+    }
     if (usesOriginalStruct()) {
       int regionPages = OriginalAbi.regionPages(context.invocation().input().length);
       layout = OriginalAbi.layout(initial, context.invocation().input().length);

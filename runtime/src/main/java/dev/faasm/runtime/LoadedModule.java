@@ -13,7 +13,8 @@ record LoadedModule(
     boolean importsWasi,
     boolean exportsInitialize,
     boolean importsFaasmInterface,
-    boolean usesFiles) {
+    boolean usesFiles,
+    ZygoteSnapshot.Holder zygote) {
 
   /** Works out once per module what every call would otherwise look up again. */
   static LoadedModule of(ModuleInfo info, WasmModule module, Function<Instance, Machine> machineFactory) {
@@ -29,6 +30,10 @@ record LoadedModule(
       files |= imported.module().equals(HostInterface.WASI) && imported.name().equals("fd_prestat_get");
     }
     boolean initialize = ModuleValidator.findFunctionExport(module, ModuleValidator.INITIALIZE).isPresent();
-    return new LoadedModule(info, module, machineFactory, wasi, initialize, env, files);
+    // Proto-Faaslets: WASI commands (host interface or plain) that export _faasm_zygote
+    boolean zygote = info.entry() != EntryKind.ORIGINAL_EXEC
+        && ModuleValidator.findFunctionExport(module, ZygoteSnapshot.EXPORT).isPresent();
+    return new LoadedModule(info, module, machineFactory, wasi, initialize, env, files,
+        zygote ? new ZygoteSnapshot.Holder() : null);
   }
 }
