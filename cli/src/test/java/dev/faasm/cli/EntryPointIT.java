@@ -54,6 +54,17 @@ class EntryPointIT {
   }
 
   @Test
+  void protoFaasletCallsStartFromTheZygotesSnapshot() throws Exception {
+    HttpResponse<byte[]> first = cluster.post("/f/demo/zygote", "3");
+    assertEquals(200, first.statusCode(), text(first));
+    assertTrue(text(first).startsWith("zygote ready calls=1 value="), text(first));
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<byte[]> again = cluster.post("/f/demo/zygote", "3");
+      assertEquals(text(first), text(again));
+    }
+  }
+
+  @Test
   void moduleLinkedWithEmulationLibrariesRuns() throws Exception {
     HttpResponse<byte[]> r = cluster.post("/f/demo/emulated", "");
     assertEquals(200, r.statusCode(), text(r));
