@@ -156,6 +156,8 @@ int main(void) {
     char path[256];
     snprintf(path, sizeof(path), "/share/%s", share);
     readFile("share_read", path);
+    snprintf(path, sizeof(path), "faasm://%s", share);
+    readFile("faasm_url_read", path);
 
     /* /tmp is bounded */
     FILE *big = fopen("/tmp/big", "w");

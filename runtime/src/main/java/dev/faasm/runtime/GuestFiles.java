@@ -22,7 +22,8 @@ import java.util.Set;
  *       {@code opendir("/")} work; {@code getcwd} is {@code /});
  *   <li>{@code /tmp} writable, this call's own, empty at start, at most {@link #TMP_LIMIT_BYTES}, gone when it ends;
  *   <li>{@code /etc} read-only: Faasm's harmless fakes {@code hosts}, {@code passwd}, {@code resolv.conf};
- *   <li>{@code /share} read-only: the calling user's shared files ({@link CallHost#sharedFiles()}), empty if none.
+ *   <li>{@code /share} read-only: the calling user's shared files ({@link CallHost#sharedFiles()}), empty if none;
+ *   <li>{@code /faasm:} the same, for Faasm's {@code faasm://<path>} names.
  * </ul>
  *
  * Read-only trees are enforced by {@link ReadOnlyFds}. {@code ..} and absolute paths never leave a preopen (Chicory
@@ -36,6 +37,11 @@ final class GuestFiles implements AutoCloseable {
   static final String TMP = "/tmp";
   static final String ETC = "/etc";
   static final String SHARE = "/share";
+  /**
+   * Faasm's name for shared files, {@code faasm://<path>}: wasi-libc makes the relative path {@code faasm://p}
+   * absolute against the working directory {@code /}, which this preopen matches.
+   */
+  static final String FAASM_URL = "/faasm:";
 
   /** The preopens in the order Chicory numbers them, from fd 3. */
   private static final int FIRST_PREOPEN_FD = 3;
@@ -65,17 +71,21 @@ final class GuestFiles implements AutoCloseable {
     return new GuestFiles(tmp, shared.orElse(EMPTY_SHARE));
   }
 
-  /** Adds the preopens; the guest sees them as fds 3 ({@code /}), 4 ({@code /tmp}), 5 ({@code /etc}), 6. */
+  /**
+   * Adds the preopens; the guest sees them as fds 3 ({@code /}), 4 ({@code /tmp}), 5 ({@code /etc}), 6
+   * ({@code /share}) and 7 ({@code /faasm:}).
+   */
   void addTo(WasiOptions.Builder options) {
     options.withDirectory(ROOT, ROOT_TREE);
     options.withDirectory(TMP, tmp.getPath("/"));
     options.withDirectory(ETC, ETC_TREE);
     options.withDirectory(SHARE, share);
+    options.withDirectory(FAASM_URL, share);
   }
 
   /** The fds of the read-only preopens. */
   static Set<Integer> readOnlyPreopens() {
-    return Set.of(FIRST_PREOPEN_FD, FIRST_PREOPEN_FD + 2, FIRST_PREOPEN_FD + 3);
+    return Set.of(FIRST_PREOPEN_FD, FIRST_PREOPEN_FD + 2, FIRST_PREOPEN_FD + 3, FIRST_PREOPEN_FD + 4);
   }
 
   @Override

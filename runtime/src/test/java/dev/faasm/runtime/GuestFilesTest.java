@@ -113,6 +113,7 @@ class GuestFilesTest {
     Map<String, String> r = run("data/hello.txt");
     assertEquals("data", r.get("ls_share"));
     assertEquals("shared hello", r.get("share_read"));
+    assertEquals("shared hello", r.get("faasm_url_read"));
     Files.writeString(shared.getPath("/data/hello.txt"), "changed", StandardCharsets.UTF_8);
     assertEquals("changed", run("data/hello.txt").get("share_read"));
     assertEquals("!ENOENT", run("data/missing.txt").get("share_read"));
