@@ -43,6 +43,7 @@ class SharedFilesIT {
 
     Map<String, String> r = runFiles("demo", "data/greeting.txt");
     assertEquals("hello from a file", r.get("share_read"));
+    assertEquals("hello from a file", r.get("faasm_url_read"));
     assertEquals("data", r.get("ls_share"));
     assertEquals("!EROFS", r.get("share_write"));
 
