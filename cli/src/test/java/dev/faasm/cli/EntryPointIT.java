@@ -43,6 +43,23 @@ class EntryPointIT {
   }
 
   @Test
+  void cliInvokePassesArguments() throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stdout = System.out;
+    int exit;
+    try {
+      System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+      exit = new picocli.CommandLine(new Faasm()).execute("invoke", "--url", cluster.uri("").toString(), "demo",
+          "entry", "--arg", "a b", "--arg", "c&d=e");
+    } finally {
+      System.setOut(stdout);
+    }
+    assertEquals(0, exit);
+    assertTrue(out.toString(java.nio.charset.StandardCharsets.UTF_8)
+        .startsWith("argc=3 argv[0]=entry argv[1]=a b argv[2]=c&d=e "), out.toString());
+  }
+
+  @Test
   void tooManyArgumentsAreRefused() throws Exception {
     StringBuilder query = new StringBuilder("?");
     for (int i = 0; i < 65; i++) {
