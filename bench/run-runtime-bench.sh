@@ -7,7 +7,7 @@
 #       --compile-iterations N          A2: module variants per measurement (default 15)
 #       --fib-n N --sha-mib N           A3: inputs (default 41 and 64)
 #       --runs N --warmup N             A3: measured runs (median) and warm-up runs (default 7 and 3)
-#   JMH=0        skip the JMH SampleTime benchmark of A1 (EchoBenchmark, ~90 s; on by default)
+#   JMH=0        skip the JMH benchmarks: A1 (EchoBenchmark, ~90 s) and A4 (ZygoteBenchmark, ~80 s); on by default
 #   PROFILE=1    also record a JFR CPU profile of A1 (bench/target/echo.jfr) and print its hottest methods
 #   SKIP_BUILD=1 use the classes already built
 #   JAVA_OPTS    JVM options (default -Xmx4g)
@@ -42,6 +42,12 @@ if [[ "${JMH:-1}" != 0 ]]; then
   java $JAVA_OPTS -cp "$CP" org.openjdk.jmh.Main 'dev.faasm.bench.EchoBenchmark' \
     -jvmArgsAppend "-Dfaasm.wasm-dir=$ROOT/wasm" -rf text -rff bench/target/jmh-echo.txt >bench/target/jmh-echo.log
   cat bench/target/jmh-echo.txt
+  echo
+  echo "## A4 Proto-Faaslets with JMH (AverageTime, 1 fork, 3 x 3 s warm-up, 5 x 3 s measurement)"
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS -cp "$CP" org.openjdk.jmh.Main 'dev.faasm.bench.ZygoteBenchmark' \
+    -jvmArgsAppend "-Dfaasm.wasm-dir=$ROOT/wasm" -rf text -rff bench/target/jmh-zygote.txt >bench/target/jmh-zygote.log
+  cat bench/target/jmh-zygote.txt
 fi
 
 if [[ "${PROFILE:-0}" == 1 ]]; then

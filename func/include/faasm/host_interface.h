@@ -61,6 +61,14 @@ int __faasm_await_call(unsigned int callId);
 FAASM_IMPORT("__faasm_await_call_output")
 int __faasm_await_call_output(unsigned int callId, char **out, int *outLen);
 
+/* A configuration flag's value (0 for a flag nobody set). */
+FAASM_IMPORT("__faasm_conf_flag")
+unsigned int __faasm_conf_flag(const char *key);
+
+/* Writes the current call stack (at most depth frames; all if depth <= 0) to the call's logs. */
+FAASM_IMPORT("__faasm_backtrace")
+void __faasm_backtrace(const int depth);
+
 /* ---- thin wrappers (the names of Faasm's C API) ---- */
 
 /* Reads up to len input bytes into buf; returns the number of bytes copied. */

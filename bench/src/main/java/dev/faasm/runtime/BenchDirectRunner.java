@@ -23,12 +23,22 @@ public final class BenchDirectRunner implements AutoCloseable {
 
   /** Mirrors {@code FunctionRuntime.loadAndRun}; {@code durationNanos} is filled in here. */
   public CallOutcome run(Invocation invocation, CallHost host) {
+    return run(invocation, host, true);
+  }
+
+  /**
+   * As {@link #run(Invocation, CallHost)}; with {@code snapshots} false a Proto-Faaslet runs its {@code _faasm_zygote}
+   * in every call instead of starting from its snapshot (what a call costs without Proto-Faaslets).
+   */
+  public CallOutcome run(Invocation invocation, CallHost host, boolean snapshots) {
     long start = System.nanoTime();
     LoadedModule module = modules.load(invocation.wasm(), invocation.digest());
     Watchdog.Guard guard = watchdog.arm(config.timeout());
     CallOutcome o;
     try {
-      o = new GuestCall(module, new CallContext(invocation, System.currentTimeMillis(), config, host, null, guard)).run();
+      GuestCall call = new GuestCall(module, new CallContext(invocation, System.currentTimeMillis(), config, host, null,
+          guard));
+      o = (snapshots ? call : call.withoutSnapshots()).run();
     } finally {
       guard.disarm();
     }

@@ -205,13 +205,20 @@ final class ClientCommands {
     @Option(names = {"-d", "--data"}, description = "input text") String data;
     @Option(names = {"-i", "--input-file"}, description = "input file") Path inputFile;
     @Option(names = "--async", description = "queue the call and print its id") boolean async;
+    @Option(names = "--arg", description = "a command-line argument (argv[1], argv[2], ...); repeat for more")
+    java.util.List<String> args = new java.util.ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
       byte[] input =
           inputFile != null ? Files.readAllBytes(inputFile)
               : data != null ? data.getBytes(StandardCharsets.UTF_8) : new byte[0];
-      String path = (async ? "/fa/" : "/f/") + user + "/" + function + "/";
+      StringBuilder query = new StringBuilder();
+      for (String arg : args) {
+        query.append(query.length() == 0 ? '?' : '&').append("arg=")
+            .append(java.net.URLEncoder.encode(arg, StandardCharsets.UTF_8).replace("+", "%20"));
+      }
+      String path = (async ? "/fa/" : "/f/") + user + "/" + function + "/" + query;
       HttpResponse<byte[]> r = target.send(target.request(path).POST(HttpRequest.BodyPublishers.ofByteArray(input)));
       String callId = r.headers().firstValue("X-Faasm-Call-Id").orElse("");
       if (r.statusCode() == 202) {

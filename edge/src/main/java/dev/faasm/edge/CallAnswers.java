@@ -20,7 +20,7 @@ final class CallAnswers {
         .put("error", failureMessage(r))
         .put("callId", r.callId())
         .put("failure", r.failureKind().isEmpty() ? null : r.failureKind())
-        .put("returnCode", r.returnCode())
+        .put("returnCode", CallJson.returnCode(r))
         .put("logs", "/calls/" + r.callId() + "/logs");
     Responses.json(exchange, 500, body);
   }
@@ -30,6 +30,9 @@ final class CallAnswers {
       return r.error();
     }
     String kind = r.failureKind().isEmpty() ? "" : " (" + r.failureKind() + ")";
+    if (!r.returned()) {
+      return "call " + r.callId() + " failed" + kind;
+    }
     return "call " + r.callId() + " failed with return code " + r.returnCode() + kind;
   }
 

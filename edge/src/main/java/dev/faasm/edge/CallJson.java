@@ -1,20 +1,24 @@
 package dev.faasm.edge;
 
+import dev.faasm.protocol.CallIds;
 import dev.faasm.protocol.CallResult;
 import dev.faasm.protocol.CallState;
 import dev.faasm.protocol.CallStatus;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The JSON description of a call, from its result when it has one, else from its status.
  *
- * <p>Fields: {@code callId, user, function, status} (queued|running|succeeded|failed), {@code returnCode, failure,
- * error} (null until finished, and failure/error null on success), {@code submittedAt, startedAt, finishedAt} as
- * ISO-8601 UTC instants with millisecond precision (null when not reached yet), {@code durationMs} (run time, from
- * start to finish; null until finished), {@code chainedCalls} (deferred chained calls it asked for), and links to its
- * output and logs.
+ * <p>Fields: {@code callId, user, function, status} (queued|running|succeeded|failed), {@code returnCode} (null until
+ * finished, and null when the function returned none: a trap, a timeout, a platform failure), {@code failure, error}
+ * (null until finished, and null on success), {@code submittedAt, startedAt, finishedAt} as ISO-8601 UTC instants
+ * with millisecond precision (null when not reached yet), {@code durationMs} (run time, from start to finish; null
+ * until finished), {@code chainedCalls} and {@code chainedCallIds} (how many calls it chained and their ids: awaitable
+ * ones, then deferred ones), and links to its output and logs.
  */
 final class CallJson {
   private static final DateTimeFormatter ISO_MILLIS =
@@ -24,15 +28,33 @@ final class CallJson {
 
   static Json of(CallResult r) {
     Json j = head(r.callId(), r.user(), r.function(), r.state())
-        .put("returnCode", r.returnCode())
+        .put("returnCode", returnCode(r))
         .put("failure", r.failureKind().isEmpty() ? null : r.failureKind())
         .put("error", r.succeeded() ? null : CallAnswers.failureMessage(r))
         .put("submittedAt", time(r.submittedAtMillis()))
         .put("startedAt", time(r.startedAtMillis()))
         .put("finishedAt", time(r.finishedAtMillis()))
         .put("durationMs", r.startedAtMillis() > 0 ? Math.max(0, r.finishedAtMillis() - r.startedAtMillis()) : null)
-        .put("chainedCalls", r.deferredChains().size());
+        .put("chainedCalls", chainedCallIds(r).size())
+        .put("chainedCallIds", chainedCallIds(r));
     return links(j, r.callId());
+  }
+
+  /** The function's return code, or null if it returned none. */
+  static Integer returnCode(CallResult r) {
+    return r.returned() ? r.returnCode() : null;
+  }
+
+  /** Ids of the calls it chained; for results stored before they were recorded, those of its deferred calls. */
+  static List<String> chainedCallIds(CallResult r) {
+    if (!r.chainedCallIds().isEmpty() || r.deferredChains().isEmpty()) {
+      return r.chainedCallIds();
+    }
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < r.deferredChains().size(); i++) {
+      ids.add(CallIds.child(r.callId(), "then", i));
+    }
+    return ids;
   }
 
   static Json of(CallStatus s) {
@@ -44,7 +66,8 @@ final class CallJson {
         .put("startedAt", time(s.startedAtMillis()))
         .put("finishedAt", null)
         .put("durationMs", null)
-        .put("chainedCalls", 0);
+        .put("chainedCalls", 0)
+        .put("chainedCallIds", List.of());
     return links(j, s.callId());
   }
 

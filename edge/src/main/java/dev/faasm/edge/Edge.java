@@ -5,6 +5,7 @@ import dev.faasm.protocol.Quota;
 import io.opentelemetry.api.OpenTelemetry;
 import dev.faasm.registry.FunctionRegistry;
 import dev.faasm.registry.KafkaSettings;
+import dev.faasm.registry.SharedFiles;
 import dev.faasm.registry.Topics;
 import dev.faasm.resultstore.ResultStore;
 import dev.faasm.resultstore.ResultWaiter;
@@ -73,6 +74,7 @@ public final class Edge implements AutoCloseable {
   private Tenants tenants = Tenants.open(Quota.NONE);
   private CallSubmitter submitter;
   private CallIndex callIndex;
+  private SharedFiles files;
   private Undertow server;
   private String replyChannel;
   private int port;
@@ -133,6 +135,7 @@ public final class Edge implements AutoCloseable {
       // Told when this edge's asynchronous calls finish, so they count as in flight until then.
       asyncWaiter = new ResultWaiter(store, replyChannel + "-async").start();
       submitter = new CallSubmitter(producer, topics, store, waiter, replyChannel);
+      files = new SharedFiles(kafka, topics, "faasm-edge-" + config.instanceId()).start();
       EdgeMetrics edgeMetrics = new EdgeMetrics(metrics, () -> waiter.pending());
       Router router = new Router(
           new InvokeHandler(registry, submitter, config, clock,
@@ -140,7 +143,7 @@ public final class Edge implements AutoCloseable {
           new FunctionHandlers(registry, runtime, config.maxModuleBytes(), clock, edgeMetrics.validation(), tenants),
           new CallQueries(store),
           new ReplayHandlers(producer, topics, store, registry, clock),
-          new Readiness(admin, topics.calls(), store, registry), metrics, tenants);
+          new Readiness(admin, topics.calls(), store, registry), metrics, tenants, new FileHandlers(files));
       callIndex = new CallIndex(kafka, topics, clock, CALL_INDEX_CAPACITY, CALL_INDEX_BACKFILL).start();
       server = server(edgeMetrics.wrap(rootHandler(
           new ConsoleRoutes(router, new ConsoleApi(callIndex, clock), tenants))));
@@ -204,6 +207,9 @@ public final class Edge implements AutoCloseable {
     }
     if (waiter != null) {
       waiter.close();
+    }
+    if (files != null) {
+      files.close();
     }
     if (admin != null) {
       admin.close(CLOSE_TIMEOUT);

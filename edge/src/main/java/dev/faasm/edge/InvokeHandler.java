@@ -6,6 +6,7 @@ import dev.faasm.protocol.FunctionMeta;
 import dev.faasm.registry.FunctionRegistry;
 import dev.faasm.resultstore.ResultWaiter;
 import io.undertow.server.HttpServerExchange;
+import java.util.List;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -62,11 +63,12 @@ final class InvokeHandler {
       next.proceed();
     });
     String traceParent = InvokeTracing.traceParent(tracing.start(exchange, target));
+    List<String> args = arguments(exchange);
     Bodies.read(exchange, maxInputBytes, "input", (ex, input) -> {
       Call call = new Call(
           CallIds.random(), target.user(), target.function(), input, !target.async(), clock.millis(), meta.digest(),
           "", 0, -1, target.async() ? asyncWaiter.channel() : submitter.replyChannel(), CallIds.newSeed(),
-          traceParent);
+          traceParent, args);
       Responses.callId(ex, call.callId());
       if (target.async()) {
         Dispatch.toWorker(ex, () -> submitAsync(ex, call, permit, handedOver));
@@ -76,6 +78,39 @@ final class InvokeHandler {
         Dispatch.toWorker(ex, sync::start);
       }
     });
+  }
+
+  /** Most command-line arguments a call may have. */
+  static final int MAX_ARGS = 64;
+
+  /** Most bytes of command-line arguments, all together (UTF-8). */
+  static final int MAX_ARG_BYTES = 4096;
+
+  /**
+   * The call's command-line arguments, {@code argv[1..]}: the {@code arg} query parameters in order ({@code
+   * ?arg=-n&arg=3}). WASI functions read them with {@code main(argc, argv)}; {@code argv[0]} is the function name.
+   */
+  static List<String> arguments(HttpServerExchange exchange) {
+    java.util.Deque<String> values = exchange.getQueryParameters().get("arg");
+    if (values == null || values.isEmpty()) {
+      return List.of();
+    }
+    if (values.size() > MAX_ARGS) {
+      throw EdgeException.badRequest("too many arguments: " + values.size() + " 'arg' parameters, at most " + MAX_ARGS)
+          .with("part", "arg");
+    }
+    int bytes = 0;
+    for (String value : values) {
+      if (value.indexOf('\0') >= 0) {
+        throw EdgeException.badRequest("an argument contains a NUL character").with("part", "arg");
+      }
+      bytes += value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+    }
+    if (bytes > MAX_ARG_BYTES) {
+      throw EdgeException.badRequest("arguments take " + bytes + " bytes, more than " + MAX_ARG_BYTES)
+          .with("part", "arg");
+    }
+    return List.copyOf(values);
   }
 
   private void submitAsync(

@@ -41,6 +41,8 @@ final class RequestPath {
         return s.length == 3 ? Optional.of(function(s, false)) : Optional.empty();
       case "fa":
         return s.length == 3 ? Optional.of(function(s, true)) : Optional.empty();
+      case "file":
+        return file(s);
       case "calls":
         return calls(s);
       case "replays":
@@ -52,6 +54,22 @@ final class RequestPath {
 
   private static Target function(String[] s, boolean async) {
     return new Target.Function(name("user", s[1]), name("function", s[2]), async);
+  }
+
+  private static Optional<Target> file(String[] s) {
+    if (s.length < 2) {
+      return Optional.empty();
+    }
+    String user = name("user", s[1]);
+    if (s.length == 2) {
+      return Optional.of(new Target.UserFiles(user));
+    }
+    String path = String.join("/", java.util.Arrays.copyOfRange(s, 2, s.length));
+    String problem = dev.faasm.protocol.SharedFile.checkPath(path);
+    if (problem != null) {
+      throw EdgeException.badRequest("invalid file path: " + shorten(problem)).with("part", "path");
+    }
+    return Optional.of(new Target.SharedFile(user, path));
   }
 
   private static Optional<Target> calls(String[] s) {

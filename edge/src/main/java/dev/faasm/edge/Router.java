@@ -15,6 +15,10 @@ import java.util.Optional;
  * GET    /f/&lt;user&gt;/&lt;function&gt;/   describe a function    200 | 404
  * DELETE /f/&lt;user&gt;/&lt;function&gt;/   delete a function      204 | 404
  * GET    /f/&lt;user&gt;/              list functions         200 [...]
+ * PUT    /file/&lt;user&gt;/&lt;path&gt;        store a shared file    201 new | 200 replaced | 400 | 413
+ * GET    /file/&lt;user&gt;/&lt;path&gt;        read a shared file     200 | 404
+ * DELETE /file/&lt;user&gt;/&lt;path&gt;        delete a shared file   204 | 404
+ * GET    /file/&lt;user&gt;/              list shared files      200 [...]
  * GET    /calls/&lt;id&gt;[/output|/logs] a call              200 | 404 | 409 not finished
  * POST   /replays                      start a replay         202 + Location | 400 | 404 target function | 413
  * GET    /replays/&lt;id&gt;                 a replay's report      200 | 404
@@ -27,6 +31,7 @@ import java.util.Optional;
 final class Router implements HttpHandler {
   private final InvokeHandler invoke;
   private final FunctionHandlers functions;
+  private final FileHandlers files;
   private final CallQueries calls;
   private final ReplayHandlers replays;
   private final Readiness readiness;
@@ -35,8 +40,9 @@ final class Router implements HttpHandler {
 
   Router(
       InvokeHandler invoke, FunctionHandlers functions, CallQueries calls, ReplayHandlers replays,
-      Readiness readiness, dev.faasm.metrics.PlatformMetrics metrics, Tenants tenants) {
+      Readiness readiness, dev.faasm.metrics.PlatformMetrics metrics, Tenants tenants, FileHandlers files) {
     this.tenants = tenants;
+    this.files = files;
     this.metrics = metrics;
     this.invoke = invoke;
     this.functions = functions;
@@ -65,6 +71,10 @@ final class Router implements HttpHandler {
       functions.upload(exchange, up.asFunction());
     } else if (target instanceof Target.UserFunctions u) {
       functions.list(exchange, u);
+    } else if (target instanceof Target.SharedFile f) {
+      files.handle(exchange, method, f);
+    } else if (target instanceof Target.UserFiles u) {
+      files.list(exchange, u);
     } else if (target instanceof Target.CallInfo c) {
       calls.get(exchange, c, exchange.getAttachment(CALLER));
     } else if (target instanceof Target.Replays) {
@@ -99,6 +109,10 @@ final class Router implements HttpHandler {
     } else if (target instanceof Target.Upload up) {
       tenants.requireUser(caller, up.user());
     } else if (target instanceof Target.UserFunctions u) {
+      tenants.requireUser(caller, u.user());
+    } else if (target instanceof Target.SharedFile f) {
+      tenants.requireUser(caller, f.user());
+    } else if (target instanceof Target.UserFiles u) {
       tenants.requireUser(caller, u.user());
     } else if (target instanceof Target.Replays || target instanceof Target.ReplayInfo) {
       tenants.requireAdmin(caller, "replaying calls");

@@ -9,6 +9,24 @@ sealed interface Target {
   /** Methods this target answers; anything else is 405. */
   Set<String> methods();
 
+  /** {@code /file/<user>/}: the user's shared files. */
+  record UserFiles(String user) implements Target {
+    @Override
+    public Set<String> methods() {
+      return GET;
+    }
+  }
+
+  /** {@code /file/<user>/<path>}: one shared file (upload, read, delete). */
+  record SharedFile(String user, String path) implements Target {
+    private static final Set<String> METHODS = Set.of("PUT", "GET", "DELETE");
+
+    @Override
+    public Set<String> methods() {
+      return METHODS;
+    }
+  }
+
   /** {@code /f/<user>/}: the user's functions. */
   record UserFunctions(String user) implements Target {
     @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.faasm.protocol.CallIds;
 import dev.faasm.protocol.CallResult;
 import dev.faasm.protocol.CallState;
 import dev.faasm.protocol.CallStatus;
@@ -37,14 +38,37 @@ class CallJsonTest {
     CallResult r = new CallResult(ID, "simon", "boom", CallState.FAILED, "TRAP", -1, null, null, "unreachable",
         1000, 2000, 2100, List.of());
     String json = CallJson.of(r).toString();
-    assertTrue(json.contains("\"status\":\"failed\",\"returnCode\":-1,\"failure\":\"TRAP\",\"error\":\"unreachable\""),
+    assertTrue(json.contains("\"status\":\"failed\",\"returnCode\":null,\"failure\":\"TRAP\",\"error\":\"unreachable\""),
         json);
   }
 
   @Test
   void failedResultWithoutMessageGetsOne() {
-    CallResult r = new CallResult(ID, "u", "f", CallState.FAILED, "", 3, null, null, "", 1, 2, 3, List.of());
-    assertEquals("call " + ID + " failed with return code 3", CallAnswers.failureMessage(r));
+    CallResult r = new CallResult(ID, "u", "f", CallState.FAILED, "NON_ZERO_EXIT", 3, null, null, "", 1, 2, 3,
+        List.of());
+    assertEquals("call " + ID + " failed with return code 3 (NON_ZERO_EXIT)", CallAnswers.failureMessage(r));
+    CallResult trap = new CallResult(ID, "u", "f", CallState.FAILED, "TRAP", 0, null, null, "", 1, 2, 3, List.of());
+    assertEquals("call " + ID + " failed (TRAP)", CallAnswers.failureMessage(trap));
+  }
+
+  @Test
+  void returnCodeIsShownOnlyWhenTheFunctionReturnedOne() {
+    CallResult limitAfterReturn = new CallResult(ID, "u", "f", CallState.FAILED, "OUTPUT_LIMIT", 0, null, null,
+        "too big", 1, 2, 3, List.of(), "d", List.of(), true);
+    assertTrue(CallJson.of(limitAfterReturn).toString().contains("\"returnCode\":0,"));
+    CallResult timeout = new CallResult(ID, "u", "f", CallState.FAILED, "TIMEOUT", 0, null, null, "slow", 1, 2, 3,
+        List.of(), "d", List.of(), false);
+    assertTrue(CallJson.of(timeout).toString().contains("\"returnCode\":null,"));
+  }
+
+  @Test
+  void chainedCallIdsAreListed() {
+    CallResult stored = new CallResult(ID, "u", "f", CallState.SUCCEEDED, "", 0, null, null, "", 1, 2, 3,
+        List.of(new ChainRequest("x", new byte[0], -1)), "d", List.of("a1", "b2"), true);
+    assertTrue(CallJson.of(stored).toString().contains("\"chainedCalls\":2,\"chainedCallIds\":[\"a1\",\"b2\"]"));
+    CallResult older = new CallResult(ID, "u", "f", CallState.SUCCEEDED, "", 0, null, null, "", 1, 2, 3,
+        List.of(new ChainRequest("x", new byte[0], -1)));
+    assertEquals(List.of(CallIds.child(ID, "then", 0)), CallJson.chainedCallIds(older));
   }
 
   @Test

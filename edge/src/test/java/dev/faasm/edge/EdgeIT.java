@@ -148,7 +148,7 @@ class EdgeIT extends EdgeTestBase {
 
     HttpResponse<byte[]> r = answer.get(30, TimeUnit.SECONDS);
     assertJsonError(r, 500, "\"error\":\"wasm trap: unreachable\",\"callId\":\"" + call.callId()
-        + "\",\"failure\":\"TRAP\",\"returnCode\":-1");
+        + "\",\"failure\":\"TRAP\",\"returnCode\":null");
     assertEquals(call.callId(), callIdHeader(r));
   }
 

@@ -19,6 +19,7 @@ import dev.faasm.runtime.FailureKind;
 import io.opentelemetry.api.trace.Span;
 import dev.faasm.runtime.FunctionRuntime;
 import dev.faasm.runtime.Invocation;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -53,6 +55,7 @@ final class CallExecutor implements CallRunner {
   private final Clock clock;
   private final CallMetrics metrics;
   private final CallTracing tracing;
+  private final Function<String, Optional<Path>> sharedFiles;
   private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
   private final Map<String, Claim> claims = new ConcurrentHashMap<>();
   private final AtomicInteger claimed = new AtomicInteger();
@@ -71,7 +74,9 @@ final class CallExecutor implements CallRunner {
       Executor io,
       Clock clock,
       CallMetrics metrics,
-      CallTracing tracing) {
+      CallTracing tracing,
+      Function<String, Optional<Path>> sharedFiles) {
+    this.sharedFiles = sharedFiles;
     this.metrics = metrics;
     this.tracing = tracing;
     this.runtime = runtime;
@@ -92,7 +97,7 @@ final class CallExecutor implements CallRunner {
               long now = now();
               CallResult failure =
                   new CallResult(callId, "", "", CallState.FAILED, "UNDECODABLE", -1, null, null, reason, 0, now, now,
-                      List.of());
+                      List.of(), "", List.of(), false);
               return store(failure, replyTo);
             },
             io)
@@ -213,7 +218,8 @@ final class CallExecutor implements CallRunner {
                   }
                   ChainingHost host =
                       new ChainingHost(call, registry, waiter, producer, topics, config.maxChainDepth(), clock,
-                          () -> claim.stillWanted(call), traceParent, store, config.chains());
+                          () -> claim.stillWanted(call), traceParent, store, config.chains(),
+                          () -> sharedFiles.apply(call.user()));
                   return runtime
                       .execute(prepared.invocation(), host)
                       .thenCompose(outcome -> {
@@ -221,7 +227,7 @@ final class CallExecutor implements CallRunner {
                           span.setAttribute("faasm.withdrawn", true);
                           return withdrawn(call, claim);
                         }
-                        CallResult result = limitChains(call, toResult(call, outcome));
+                        CallResult result = limitChains(call, toResult(call, outcome, host.dispatchedIds()));
                         metrics.finished(call, result, outcome.durationNanos());
                         span.setAttribute("faasm.outcome", result.succeeded() ? "succeeded" : "failed");
                         return storeAfter(emitChains(call, result, traceParent), call, result);
@@ -314,7 +320,8 @@ final class CallExecutor implements CallRunner {
     // The guest's clock starts when it starts (recorded as the result's startedAt); its random numbers come from
     // the call's seed. A replay gives both again.
     return new Invocation(call.user(), call.function(), call.digest(), wasm, call.input(), call.entryTableIndex())
-        .withReplayInputs(-1, call.seed().length >= Invocation.MIN_SEED_BYTES ? call.seed() : null);
+        .withReplayInputs(-1, call.seed().length >= Invocation.MIN_SEED_BYTES ? call.seed() : null)
+        .withArgs(call.args());
   }
 
   private String problemWith(Call call) {
@@ -389,10 +396,12 @@ final class CallExecutor implements CallRunner {
             });
   }
 
-  private CallResult toResult(Call call, CallOutcome outcome) {
+  private CallResult toResult(Call call, CallOutcome outcome, List<String> awaitableIds) {
     List<ChainRequest> chains = new ArrayList<>();
+    List<String> chainedIds = new ArrayList<>(awaitableIds);
     if (outcome.succeeded()) {
       for (ChainedCall c : outcome.deferredChains()) {
+        chainedIds.add(CallIds.child(call.callId(), "then", chains.size()));
         chains.add(new ChainRequest(c.function(), c.input(), c.entryTableIndex()));
       }
     }
@@ -402,7 +411,7 @@ final class CallExecutor implements CallRunner {
         outcome.succeeded() ? CallState.SUCCEEDED : CallState.FAILED,
         outcome.succeeded() ? "" : outcome.failure().name(),
         outcome.returnCode(), outcome.output(), outcome.logs(), outcome.error(), call.submittedAtMillis(),
-        outcome.startedAtMillis(), finished, chains, call.digest());
+        outcome.startedAtMillis(), finished, chains, call.digest(), chainedIds, outcome.returned());
   }
 
   /**

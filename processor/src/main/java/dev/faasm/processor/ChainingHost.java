@@ -11,16 +11,20 @@ import dev.faasm.resultstore.ResultWaiter;
 import dev.faasm.runtime.CallHost;
 import dev.faasm.runtime.CallHostException;
 import dev.faasm.runtime.ChainResult;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import dev.faasm.resultstore.ResultStore;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
@@ -39,10 +43,12 @@ final class ChainingHost implements CallHost {
   private final int maxChainDepth;
   private final Clock clock;
   private final AtomicInteger dispatched = new AtomicInteger();
+  private final List<String> dispatchedIds = new CopyOnWriteArrayList<>();
   private final BooleanSupplier stillWanted;
   private final String traceParent;
   private final ResultStore store;
   private final ProcessorConfig.ChainLimits limits;
+  private final Supplier<Optional<Path>> sharedFiles;
 
   ChainingHost(
       Call parent,
@@ -55,9 +61,11 @@ final class ChainingHost implements CallHost {
       BooleanSupplier stillWanted,
       String traceParent,
       ResultStore store,
-      ProcessorConfig.ChainLimits limits) {
+      ProcessorConfig.ChainLimits limits,
+      Supplier<Optional<Path>> sharedFiles) {
     this.store = store;
     this.limits = limits;
+    this.sharedFiles = sharedFiles;
     this.stillWanted = stillWanted;
     this.traceParent = traceParent;
     this.parent = parent;
@@ -90,11 +98,9 @@ final class ChainingHost implements CallHost {
         throw new CallHostException("invalid function name '" + function + "' in chained call");
       }
       target = function;
-      digest =
-          registry
-              .currentDigest(parent.user(), function)
-              .orElseThrow(
-                  () -> new CallHostException("chained call to unknown function " + parent.user() + "/" + function));
+      // As in Faasm, a chain to a function that does not exist still gives a handle: the call is dispatched without a
+      // module, fails as UNKNOWN_FUNCTION, and awaiting it returns non-zero (the reason goes to the caller's logs).
+      digest = registry.currentDigest(parent.user(), function).orElse("");
     }
     int index = dispatched.getAndIncrement();
     String id = CallIds.child(parent.callId(), "now", index);
@@ -115,12 +121,23 @@ final class ChainingHost implements CallHost {
     } catch (ExecutionException | TimeoutException e) {
       throw new CallHostException("cannot dispatch chained call to " + target + ": " + e);
     }
+    dispatchedIds.add(id);
     return id;
   }
 
   static String budgetExceeded(Call parent, ProcessorConfig.ChainLimits limits) {
     return "call budget exceeded: request " + parent.root() + " may cause at most " + limits.maxCallsPerRequest()
         + " chained calls";
+  }
+
+  /** Ids of the awaitable calls dispatched so far, in order. */
+  List<String> dispatchedIds() {
+    return List.copyOf(dispatchedIds);
+  }
+
+  @Override
+  public Optional<Path> sharedFiles() {
+    return sharedFiles.get();
   }
 
   @Override

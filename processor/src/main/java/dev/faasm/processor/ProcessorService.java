@@ -5,6 +5,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import dev.faasm.registry.DeadLetters;
 import dev.faasm.registry.FunctionRegistry;
 import dev.faasm.registry.KafkaSettings;
+import dev.faasm.registry.SharedFiles;
 import dev.faasm.registry.Topics;
 import dev.faasm.resultstore.ResultStore;
 import dev.faasm.resultstore.ResultWaiter;
@@ -41,6 +42,7 @@ public final class ProcessorService implements AutoCloseable {
   private final Topics topics;
   private final FunctionRuntime runtime;
   private final FunctionRegistry registry;
+  private SharedFiles files;
   private final ResultStore store;
   private final PlatformMetrics metrics;
   private final OpenTelemetry telemetry;
@@ -78,6 +80,7 @@ public final class ProcessorService implements AutoCloseable {
   public synchronized ProcessorService start() {
     waiter = new ResultWaiter(store, ResultStore.replyChannel(store.config().keyPrefix(), config.instanceId())).start();
     producer = kafka.producer("faasm-processor-" + config.instanceId());
+    files = new SharedFiles(kafka, topics, "faasm-processor-" + config.instanceId()).start();
     AtomicInteger n = new AtomicInteger();
     io =
         Executors.newFixedThreadPool(
@@ -90,7 +93,7 @@ public final class ProcessorService implements AutoCloseable {
     CallMetrics callMetrics = new CallMetrics(metrics);
     CallExecutor executor =
         new CallExecutor(runtime, registry, store, waiter, producer, topics, config, io, Clock.systemUTC(),
-            callMetrics, new CallTracing(telemetry.getTracer("dev.faasm.processor")));
+            callMetrics, new CallTracing(telemetry.getTracer("dev.faasm.processor")), files::root);
     DeadLetters deadLetters =
         new DeadLetters(producer, topics.deadLetters(), "processor-" + config.instanceId(), Clock.systemUTC());
     StreamsBuilder builder = new StreamsBuilder();
@@ -226,6 +229,9 @@ public final class ProcessorService implements AutoCloseable {
     }
     if (waiter != null) {
       waiter.close();
+    }
+    if (files != null) {
+      files.close();
     }
   }
 }

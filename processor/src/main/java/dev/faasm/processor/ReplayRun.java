@@ -184,7 +184,8 @@ final class ReplayRun {
         new Invocation(call.user(), call.function(), call.digest(), wasm, call.input(), call.entryTableIndex())
             .withReplayInputs(
                 original == null ? -1 : original.startedAtMillis(),
-                call.seed().length >= Invocation.MIN_SEED_BYTES ? call.seed() : null);
+                call.seed().length >= Invocation.MIN_SEED_BYTES ? call.seed() : null)
+            .withArgs(call.args());
     ownGuests.incrementAndGet();
     return runtime.execute(invocation, new ReplayHost(call, this))
         .thenCompose(outcome -> deferred(call, outcome).thenApply(v -> outcome));

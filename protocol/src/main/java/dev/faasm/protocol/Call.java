@@ -1,5 +1,6 @@
 package dev.faasm.protocol;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,8 @@ import java.util.Objects;
  * @param traceParent W3C {@code traceparent} of the span that made this call, so a chain is one trace; empty if none
  * @param seed secret per call from which the guest's random numbers derive (so a replay sees the same ones); empty in
  *     records written before seeds existed
+ * @param args command-line arguments after {@code argv[0]} (the function name) for WASI functions; chained calls have
+ *     none
  * @param rootCallId the call from outside that this chain began with; empty for that call itself (and in records
  *     written before it existed)
  */
@@ -36,6 +39,7 @@ public record Call(
     String replyTo,
     byte[] seed,
     String traceParent,
+    List<String> args,
     String rootCallId) {
 
   /** Bytes of a seed drawn for a new call. */
@@ -51,6 +55,7 @@ public record Call(
     replyTo = replyTo == null ? "" : replyTo;
     seed = seed == null ? new byte[0] : seed;
     traceParent = traceParent == null ? "" : traceParent;
+    args = List.copyOf(args == null ? List.of() : args);
     rootCallId = rootCallId == null ? "" : rootCallId;
   }
 
@@ -68,14 +73,54 @@ public record Call(
       int entryTableIndex,
       String replyTo,
       byte[] seed,
-      String traceParent) {
+      String traceParent,
+      List<String> args) {
     this(callId, user, function, input, sync, submittedAtMillis, digest, parentCallId, depth, entryTableIndex, replyTo,
-        seed, traceParent, "");
+        seed, traceParent, args, "");
+  }
+
+  /** A chained call (no command-line arguments) of the request from outside {@code rootCallId}. */
+  public Call(
+      String callId,
+      String user,
+      String function,
+      byte[] input,
+      boolean sync,
+      long submittedAtMillis,
+      String digest,
+      String parentCallId,
+      int depth,
+      int entryTableIndex,
+      String replyTo,
+      byte[] seed,
+      String traceParent,
+      String rootCallId) {
+    this(callId, user, function, input, sync, submittedAtMillis, digest, parentCallId, depth, entryTableIndex, replyTo,
+        seed, traceParent, List.of(), rootCallId);
   }
 
   /** The id of the request from outside this call belongs to: its root's, or its own for a call from outside. */
   public String root() {
     return rootCallId.isEmpty() ? callId : rootCallId;
+  }
+
+  /** A call without command-line arguments. */
+  public Call(
+      String callId,
+      String user,
+      String function,
+      byte[] input,
+      boolean sync,
+      long submittedAtMillis,
+      String digest,
+      String parentCallId,
+      int depth,
+      int entryTableIndex,
+      String replyTo,
+      byte[] seed,
+      String traceParent) {
+    this(callId, user, function, input, sync, submittedAtMillis, digest, parentCallId, depth, entryTableIndex, replyTo,
+        seed, traceParent, List.of(), "");
   }
 
   /** A call that names no trace. */
@@ -121,13 +166,13 @@ public record Call(
   /** This call sent somewhere else: same record, another reply channel. */
   public Call withReplyTo(String channel) {
     return new Call(callId, user, function, input, sync, submittedAtMillis, digest, parentCallId, depth,
-        entryTableIndex, channel, seed, traceParent);
+        entryTableIndex, channel, seed, traceParent, args, rootCallId);
   }
 
   /** This call as part of the trace whose span has this {@code traceparent}. */
   public Call withTraceParent(String parent) {
     return new Call(callId, user, function, input, sync, submittedAtMillis, digest, parentCallId, depth,
-        entryTableIndex, replyTo, seed, parent);
+        entryTableIndex, replyTo, seed, parent, args, rootCallId);
   }
 
   public String qualifiedName() {

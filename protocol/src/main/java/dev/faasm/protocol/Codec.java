@@ -9,6 +9,7 @@ import dev.faasm.protocol.proto.ChainRequestRecord;
 import dev.faasm.protocol.proto.FunctionRecord;
 import dev.faasm.protocol.proto.ModuleRecord;
 import dev.faasm.protocol.proto.ResultRecord;
+import dev.faasm.protocol.proto.SharedFileRecord;
 import dev.faasm.protocol.proto.StatusRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,8 @@ public final class Codec {
             .setReplyTo(c.replyTo())
             .setSeed(bytes(c.seed()))
             .setTraceParent(c.traceParent())
-            .setRootCallId(c.rootCallId());
+            .setRootCallId(c.rootCallId())
+            .addAllArgs(c.args());
     if (c.entryTableIndex() >= 0) {
       b.setEntryTableIndex(c.entryTableIndex());
     }
@@ -60,7 +62,7 @@ public final class Codec {
         r.getCallId(), r.getUser(), r.getFunction(), r.getInput().toByteArray(), r.getSync(),
         r.getSubmittedAtMillis(), r.getDigest(), r.getParentCallId(), r.getDepth(),
         r.hasEntryTableIndex() ? r.getEntryTableIndex() : -1, r.getReplyTo(), r.getSeed().toByteArray(),
-        r.getTraceParent(), r.getRootCallId());
+        r.getTraceParent(), r.getArgsList(), r.getRootCallId());
   }
 
   /** The failed platform attempts recorded in a call record (0 for a record that has none, or the old format). */
@@ -95,7 +97,11 @@ public final class Codec {
             .setSubmittedAtMillis(res.submittedAtMillis())
             .setStartedAtMillis(res.startedAtMillis())
             .setFinishedAtMillis(res.finishedAtMillis())
-            .setDigest(res.digest());
+            .setDigest(res.digest())
+            .addAllChainedCallIds(res.chainedCallIds());
+    if (res.returned() != CallResult.returnedByDefault(res.state(), res.failureKind())) {
+      b.setReturned(res.returned()); // written only where it differs from what a reader derives without it
+    }
     for (ChainRequest chain : res.deferredChains()) {
       ChainRequestRecord.Builder c =
           ChainRequestRecord.newBuilder().setFunction(chain.function()).setInput(bytes(chain.input()));
@@ -124,7 +130,8 @@ public final class Codec {
     return new CallResult(
         r.getCallId(), r.getUser(), r.getFunction(), state, r.getFailureKind(), r.getReturnCode(),
         r.getOutput().toByteArray(), r.getLogs().toByteArray(), r.getError(), r.getSubmittedAtMillis(),
-        r.getStartedAtMillis(), r.getFinishedAtMillis(), chains, r.getDigest());
+        r.getStartedAtMillis(), r.getFinishedAtMillis(), chains, r.getDigest(), r.getChainedCallIdsList(),
+        r.hasReturned() ? r.getReturned() : CallResult.returnedByDefault(state, r.getFailureKind()));
   }
 
   public static byte[] encode(CallStatus s) {
@@ -196,6 +203,24 @@ public final class Codec {
     require(keyDigest == null || keyDigest.equals(r.getDigest()),
         "module: record keyed " + keyDigest + " holds module " + r.getDigest());
     return new StoredModule(r.getDigest(), r.getWasm().toByteArray(), r.getStoredAtMillis());
+  }
+
+  public static byte[] encode(SharedFile f) {
+    return SharedFileRecord.newBuilder()
+        .setUser(f.user())
+        .setPath(f.path())
+        .setData(bytes(f.data()))
+        .setStoredAtMillis(f.storedAtMillis())
+        .build()
+        .toByteArray();
+  }
+
+  public static SharedFile decodeSharedFile(byte[] data) {
+    SharedFileRecord r = parse(data, "shared file", SharedFileRecord.parser());
+    require(!r.getUser().isEmpty(), "shared file: no user");
+    String problem = SharedFile.checkPath(r.getPath());
+    require(problem == null, "shared file: " + problem);
+    return new SharedFile(r.getUser(), r.getPath(), r.getData().toByteArray(), r.getStoredAtMillis());
   }
 
   static CallStateProto state(CallState s) {

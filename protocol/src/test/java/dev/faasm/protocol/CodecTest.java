@@ -71,6 +71,37 @@ class CodecTest {
   }
 
   @Test
+  void resultKeepsChainedCallIdsAndWhetherTheFunctionReturned() {
+    CallResult trapAfterChaining =
+        new CallResult("0123456789abcdef", "demo", "f", CallState.FAILED, "TRAP", 0, null, null, "trap", 1, 2, 3,
+            List.of(), "d", List.of("child-1", "child-2"), false);
+    CallResult back = Codec.decodeResult(Codec.encode(trapAfterChaining));
+    assertEquals(List.of("child-1", "child-2"), back.chainedCallIds());
+    assertEquals(false, back.returned());
+    // A limit broken after main returned 0: it did return, which the failure kind alone would not tell.
+    CallResult outputLimit =
+        new CallResult("0123456789abcdef", "demo", "f", CallState.FAILED, "OUTPUT_LIMIT", 0, null, null, "big", 1,
+            2, 3, List.of(), "d", List.of(), true);
+    assertEquals(true, Codec.decodeResult(Codec.encode(outputLimit)).returned());
+    CallResult exit3 =
+        new CallResult("0123456789abcdef", "demo", "f", CallState.FAILED, "NON_ZERO_EXIT", 3, null, null, "", 1, 2, 3,
+            List.of(), "d");
+    assertEquals(true, Codec.decodeResult(Codec.encode(exit3)).returned());
+  }
+
+  @Test
+  void sharedFileRoundTripsAndBadPathsAreRejected() {
+    SharedFile f = new SharedFile("demo", "data/a.txt", new byte[] {1, 2}, 7);
+    SharedFile back = Codec.decodeSharedFile(Codec.encode(f));
+    assertEquals("demo/data/a.txt", back.key());
+    assertArrayEquals(new byte[] {1, 2}, back.data());
+    assertEquals(7, back.storedAtMillis());
+    for (String bad : new String[] {"", "/abs", "a/../b", "..", "a//b", "a/", "./a", "a b", "a\\b"}) {
+      org.junit.jupiter.api.Assertions.assertNotNull(SharedFile.checkPath(bad), bad);
+    }
+  }
+
+  @Test
   void statusAndFunctionRoundTrip() {
     CallStatus s = new CallStatus("0123456789abcdef", "u", "f", CallState.RUNNING, 5, 6, "p-1");
     assertEquals(s, Codec.decodeStatus(Codec.encode(s)));

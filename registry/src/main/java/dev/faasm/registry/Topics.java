@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * @param replays replay requests and reports, keyed by replay id, compacted
  * @param users users, their quotas and the salted hashes of their API keys, compacted, key user, value
  *     {@code UserRecord}; tombstone = removed (see {@link UserDirectory})
+ * @param files users' shared files, compacted, key user/path, value {@code SharedFileRecord}; tombstone = deleted
  * @param partitions partitions of the calls and results topics (the same, so a call and its result share a task)
  * @param replication replication factor of every topic
  * @param retention how long calls and results are kept, and unreferenced modules
@@ -46,6 +47,7 @@ public record Topics(
     String deadLetters,
     String replays,
     String users,
+    String files,
     int partitions,
     short replication,
     Retention retention) {
@@ -65,6 +67,7 @@ public record Topics(
     Objects.requireNonNull(deadLetters);
     Objects.requireNonNull(replays);
     Objects.requireNonNull(users);
+    Objects.requireNonNull(files);
     Objects.requireNonNull(retention);
     if (partitions < 1 || replication < 1) {
       throw new IllegalArgumentException("partitions and replication must be >= 1");
@@ -78,7 +81,7 @@ public record Topics(
   public static Topics withPrefix(String prefix, int partitions, short replication, Retention retention) {
     return new Topics(
         prefix + "calls", prefix + "results", prefix + "functions", prefix + "modules", prefix + "dead-letters",
-        prefix + "replays", prefix + "users", partitions, replication, retention);
+        prefix + "replays", prefix + "users", prefix + "files", partitions, replication, retention);
   }
 
   public static Topics defaults() {
@@ -111,7 +114,12 @@ public record Topics(
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG, big,
                         TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.calls().toMillis()))),
             new NewTopic(replays, 1, replication).configs(compacted),
-            new NewTopic(users, 1, replication).configs(compacted));
+            new NewTopic(users, 1, replication).configs(compacted),
+            new NewTopic(files, 1, replication)
+                .configs(
+                    Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, big)));
     try {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();

@@ -11,6 +11,7 @@ final class CallContext {
   private final Watchdog.Guard guard;
   private final CallStreams streams;
   private final ChainedCalls chains;
+  private final CallHost host;
   private byte[] writtenOutput;
   private CappedMemory memory;
 
@@ -23,7 +24,8 @@ final class CallContext {
     this.slot = slot;
     this.guard = guard;
     this.streams = new CallStreams(config.logLimitBytes(), config.outputLimitBytes());
-    this.chains = new ChainedCalls(host, config.maxChainedCalls());
+    this.host = host;
+    this.chains = new ChainedCalls(host, config.maxChainedCalls(), streams);
   }
 
   Invocation invocation() {
@@ -45,6 +47,10 @@ final class CallContext {
 
   ChainedCalls chains() {
     return chains;
+  }
+
+  CallHost host() {
+    return host;
   }
 
   GuestScheduler.Slot slot() {

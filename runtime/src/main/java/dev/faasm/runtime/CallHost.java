@@ -1,6 +1,8 @@
 package dev.faasm.runtime;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The platform side of awaitable chained calls ({@code __faasm_chain_name}, {@code __faasm_chain_ptr}). */
 public interface CallHost {
@@ -27,5 +29,13 @@ public interface CallHost {
    */
   default boolean stillWanted() {
     return true;
+  }
+
+  /**
+   * The calling user's shared files, a directory tree the guest sees read-only at {@code /share}; empty = none. Asked
+   * once per call, for modules that can open files.
+   */
+  default Optional<Path> sharedFiles() {
+    return Optional.empty();
   }
 }

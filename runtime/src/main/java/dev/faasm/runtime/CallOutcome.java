@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param deferredChains original-API chained calls to dispatch (empty unless the call succeeded)
  * @param startedAtMillis epoch millis when the guest started running
  * @param durationNanos how long the guest ran
+ * @param returned whether the guest returned {@code returnCode} (from its entry point or {@code exit}); false when it
+ *     trapped, timed out or never ran
  */
 public record CallOutcome(
     FailureKind failure,
@@ -24,7 +26,8 @@ public record CallOutcome(
     String error,
     List<ChainedCall> deferredChains,
     long startedAtMillis,
-    long durationNanos) {
+    long durationNanos,
+    boolean returned) {
 
   public CallOutcome {
     Objects.requireNonNull(failure, "failure");
@@ -34,6 +37,13 @@ public record CallOutcome(
     if ((failure == FailureKind.NONE) != (error == null)) {
       throw new IllegalArgumentException("error must be null exactly when the call succeeded: " + failure);
     }
+  }
+
+  /** An outcome that returned if it succeeded or exited non-zero. */
+  public CallOutcome(FailureKind failure, int returnCode, byte[] output, byte[] logs, String error,
+      List<ChainedCall> deferredChains, long startedAtMillis, long durationNanos) {
+    this(failure, returnCode, output, logs, error, deferredChains, startedAtMillis, durationNanos,
+        failure == FailureKind.NONE || failure == FailureKind.NON_ZERO_EXIT);
   }
 
   public boolean succeeded() {

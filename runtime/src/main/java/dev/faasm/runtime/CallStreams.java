@@ -30,6 +30,12 @@ final class CallStreams {
     return new Sink(false);
   }
 
+  /** A line from the platform, in the logs only (never in stdout). */
+  void log(String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    write(false, bytes, 0, bytes.length);
+  }
+
   synchronized byte[] logs() {
     return logs.toByteArray();
   }

@@ -15,12 +15,16 @@ final class ChainedCalls {
 
   private final CallHost host;
   private final int maxCalls;
+  private final CallStreams streams;
   private final Map<Integer, String> callIds = new HashMap<>();
+  private final Map<Integer, String> functions = new HashMap<>();
   private final Map<Integer, ChainResult> results = new HashMap<>();
   private int made;
 
-  ChainedCalls(CallHost host, int maxCalls) {
+  /** @param streams where the reasons of failed awaited calls are logged */
+  ChainedCalls(CallHost host, int maxCalls, CallStreams streams) {
     this.host = host;
+    this.streams = streams;
     this.maxCalls = maxCalls;
   }
 
@@ -58,6 +62,7 @@ final class ChainedCalls {
     }
     int handle = callIds.size() + 1;
     callIds.put(handle, callId);
+    functions.put(handle, function);
     return handle;
   }
 
@@ -94,6 +99,10 @@ final class ChainedCalls {
       throw new GuestFailure(FailureKind.TIMEOUT, "call " + callId + " had no result before the deadline");
     }
     results.put(handle, result);
+    if (!result.succeeded()) {
+      streams.log("[faasm] awaited call " + callId + " (" + functions.get(handle) + ") failed, await returns "
+          + result.guestReturnCode() + ": " + result.error() + "\n");
+    }
     return result;
   }
 }

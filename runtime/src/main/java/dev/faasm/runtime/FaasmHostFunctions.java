@@ -61,6 +61,10 @@ final class FaasmHostFunctions {
         return (instance, args) ->
             result(awaitOutput(instance, (int) args[0], (int) args[1], (int) args[2]));
       default:
+        WasmFunctionHandle entry = EntryHostFunctions.handle(name, context, ConfFlags.PROCESS);
+        if (entry != null) {
+          return entry;
+        }
         return (instance, args) -> {
           throw new GuestFailure(FailureKind.UNSUPPORTED_HOST_FUNCTION,
               "unsupported host function " + HostInterface.ENV + "." + name);

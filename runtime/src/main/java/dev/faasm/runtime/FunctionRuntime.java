@@ -175,7 +175,7 @@ public final class FunctionRuntime implements AutoCloseable {
       outcome = failure(FailureKind.INTERNAL, "internal error: " + t);
     }
     return new CallOutcome(outcome.failure(), outcome.returnCode(), outcome.output(), outcome.logs(),
-        outcome.error(), outcome.deferredChains(), startedAtMillis, System.nanoTime() - start);
+        outcome.error(), outcome.deferredChains(), startedAtMillis, System.nanoTime() - start, outcome.returned());
   }
 
   private CallOutcome loadAndRun(Invocation invocation, long startedAtMillis, CallHost host,

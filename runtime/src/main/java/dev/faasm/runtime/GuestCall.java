@@ -26,10 +26,28 @@ final class GuestCall {
   private OriginalAbi.Layout layout;
   /** The guest's WASI clock; {@code null} for modules that do not import WASI. */
   private GuestClock clock;
+  /** The call's filesystem; {@code null} for modules that cannot open files. */
+  private GuestFiles files;
+  private ReadOnlyFds readOnly;
+  /** The module's Proto-Faaslet snapshot this call starts from; {@code null} if none (yet). */
+  private ZygoteSnapshot snapshot;
+  private int declaredInitialPages;
+  /** Whether calls may start from a zygote snapshot (off only to measure the difference). */
+  private boolean snapshots = true;
 
   GuestCall(LoadedModule module, CallContext context) {
     this.module = module;
     this.context = context;
+    if (module.zygote() != null) {
+      snapshot = module.zygote().get();
+    }
+  }
+
+  /** Runs the zygote in every call instead of starting from its snapshot (to measure what the snapshot saves). */
+  GuestCall withoutSnapshots() {
+    snapshots = false;
+    snapshot = null;
+    return this;
   }
 
   /** Runs the call; {@code startedAtMillis}/{@code durationNanos} are left 0 for the caller to fill in. */
@@ -38,18 +56,23 @@ final class GuestCall {
     int returnCode;
     try (WasiPreview1 wasi = wasi(invocation)) {
       Instance instance = instantiate(wasi);
+      startFromZygote(instance);
       returnCode = enter(instance);
     } catch (WasiExitException e) {
       returnCode = e.exitCode();
     } catch (Throwable t) {
       Fatal.rethrowIfFatal(t);
-      return failed(FailureClassifier.classify(t, context), 0, new byte[0]);
+      return failed(FailureClassifier.classify(t, context), 0, new byte[0], false);
+    } finally {
+      if (files != null) {
+        files.close();
+      }
     }
     try {
       return finish(returnCode);
     } catch (Throwable t) {
       Fatal.rethrowIfFatal(t);
-      return failed(FailureClassifier.classify(t, context), returnCode, new byte[0]);
+      return failed(FailureClassifier.classify(t, context), returnCode, new byte[0], true);
     }
   }
 
@@ -63,16 +86,36 @@ final class GuestCall {
     }
     CallStreams streams = context.streams();
     clock = new GuestClock(context.clockStartMillis());
-    WasiOptions options =
+    WasiOptions.Builder options =
         WasiOptions.builder()
             .withStdin(new ByteArrayInputStream(invocation.input()))
             .withStdout(streams.stdout())
             .withStderr(streams.stderr())
-            .withArguments(List.of(invocation.function()))
+            .withArguments(arguments(invocation))
             .withClock(clock.asClock())
-            .withRandom(new GuestRandom(invocation.seed()))
-            .build();
-    return WasiPreview1.builder().withLogger(WASI_LOGGER).withOptions(options).build();
+            .withRandom(new GuestRandom(invocation.seed()));
+    if (module.usesFiles()) {
+      files = GuestFiles.create(sharedFiles());
+      files.addTo(options);
+      readOnly = new ReadOnlyFds(GuestFiles.readOnlyPreopens());
+    }
+    return WasiPreview1.builder().withLogger(WASI_LOGGER).withOptions(options.build()).build();
+  }
+
+  /** {@code argv}: the function name, then the call's arguments. */
+  private static List<String> arguments(Invocation invocation) {
+    List<String> argv = new java.util.ArrayList<>(1 + invocation.args().size());
+    argv.add(invocation.function());
+    argv.addAll(invocation.args());
+    return argv;
+  }
+
+  private java.util.Optional<java.nio.file.Path> sharedFiles() {
+    try {
+      return context.host().sharedFiles();
+    } catch (RuntimeException e) {
+      throw new GuestFailure(FailureKind.INTERNAL, "cannot get the user's shared files: " + e.getMessage(), e);
+    }
   }
 
   private Instance instantiate(WasiPreview1 wasi) {
@@ -81,6 +124,9 @@ final class GuestCall {
       HostFunction[] functions = wasi.toHostFunctions();
       for (int i = 0; i < functions.length; i++) {
         functions[i] = clock.replace(functions[i]);
+        if (readOnly != null) {
+          functions[i] = readOnly.wrap(functions[i]);
+        }
       }
       imports.addFunction(functions);
     }
@@ -93,10 +139,46 @@ final class GuestCall {
         .build();
   }
 
+  /**
+   * Proto-Faaslets: a module exporting {@code _faasm_zygote} starts from the snapshot its zygote left; the first call
+   * of the module (or any call while there is none) runs the zygote in its own fresh instance and keeps the snapshot.
+   * A zygote that returns non-zero fails the call and leaves no snapshot.
+   */
+  private void startFromZygote(Instance instance) {
+    if (module.zygote() == null) {
+      return;
+    }
+    if (snapshot != null) {
+      snapshot.restore(instance);
+      return;
+    }
+    int returnCode;
+    try {
+      long[] result = instance.export(ZygoteSnapshot.EXPORT).apply();
+      returnCode = result == null || result.length == 0 ? 0 : (int) result[0];
+    } catch (WasiExitException e) {
+      returnCode = e.exitCode();
+    }
+    if (returnCode != 0) {
+      throw new GuestFailure(FailureKind.NON_ZERO_EXIT, ZygoteSnapshot.EXPORT + " returned " + returnCode);
+    }
+    if (snapshots) {
+      module.zygote().offer(ZygoteSnapshot.take(instance, declaredInitialPages));
+    }
+  }
+
   /** The guest's memory: capped at the memory limit, with room for the original API's region when needed. */
   private CappedMemory createMemory(MemoryLimits declared) {
     int cap = Math.min(declared.maximumPages(), context.config().memoryLimitPages());
     int initial = declared.initialPages();
+    declaredInitialPages = initial;
+    if (snapshot != null && snapshot.pages() > initial) {
+      if (snapshot.pages() > cap) {
+        throw new GuestFailure(FailureKind.MEMORY_LIMIT, "the zygote's snapshot of " + snapshot.pages()
+            + " pages exceeds the limit of " + cap + " pages");
+      }
+      initial = snapshot.pages();
+    }
     if (usesOriginalStruct()) {
       int regionPages = OriginalAbi.regionPages(context.invocation().input().length);
       layout = OriginalAbi.layout(initial, context.invocation().input().length);
@@ -143,7 +225,7 @@ final class GuestCall {
     if (returnCode != 0) {
       FailureClassifier.Failure failure = FailureClassifier.afterMemoryLimit(new FailureClassifier.Failure(
           FailureKind.NON_ZERO_EXIT, describeExit(returnCode)), context);
-      return failed(failure, returnCode, outputOfFailedCall());
+      return failed(failure, returnCode, outputOfFailedCall(), true);
     }
     byte[] output = output();
     if (output.length > context.config().outputLimitBytes()) {
@@ -164,6 +246,9 @@ final class GuestCall {
     }
     if (usesOriginalStruct()) {
       return OriginalAbi.readOutput(context.memory(), layout);
+    }
+    if (module.importsFaasmInterface()) {
+      return new byte[0]; // as in Faasm: output only through __faasm_write_output; stdout is only logs
     }
     if (context.streams().stdoutOverflowed()) {
       throw new GuestFailure(FailureKind.OUTPUT_LIMIT, "stdout output exceeds the limit of "
@@ -192,8 +277,8 @@ final class GuestCall {
         : "exited with code " + returnCode;
   }
 
-  private CallOutcome failed(FailureClassifier.Failure failure, int returnCode, byte[] output) {
+  private CallOutcome failed(FailureClassifier.Failure failure, int returnCode, byte[] output, boolean returned) {
     return new CallOutcome(failure.kind(), returnCode, output, context.streams().logs(), failure.message(),
-        List.of(), 0, 0);
+        List.of(), 0, 0, returned);
   }
 }

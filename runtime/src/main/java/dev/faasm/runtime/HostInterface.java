@@ -25,13 +25,14 @@ final class HostInterface {
 
   /** Implemented {@code env} functions and their wasm32 types. */
   static final Map<String, FunctionType> IMPLEMENTED =
+      withEntryFunctions(
       Map.of(
           READ_INPUT, FunctionType.of(List.of(I32, I32), List.of(I32)),
           WRITE_OUTPUT, FunctionType.of(List.of(I32, I32), List.of()),
           CHAIN_NAME, FunctionType.of(List.of(I32, I32, I32), List.of(I32)),
           CHAIN_PTR, FunctionType.of(List.of(I32, I32, I32), List.of(I32)),
           AWAIT_CALL, FunctionType.of(List.of(I32), List.of(I32)),
-          AWAIT_CALL_OUTPUT, FunctionType.of(List.of(I32, I32, I32), List.of(I32)));
+          AWAIT_CALL_OUTPUT, FunctionType.of(List.of(I32, I32, I32), List.of(I32))));
 
   /**
    * The rest of Faasm's {@code env.__faasm_*} interface (state, Python, S3, shared-memory, config, ...): modules
@@ -66,10 +67,8 @@ final class HostInterface {
           "__faasm_get_py_func",
           "__faasm_get_py_entry",
           "__faasm_chain_py",
-          "__faasm_conf_flag",
           "__faasm_read_config",
           "__faasm_get_idx",
-          "__faasm_backtrace",
           "__faasm_migrate_point",
           "__faasm_host_interface_test",
           "__faasm_sm_critical_local",
@@ -89,6 +88,12 @@ final class HostInterface {
   static final Map<String, FunctionType> WASI_FUNCTIONS = wasiFunctions();
 
   private HostInterface() {}
+
+  private static Map<String, FunctionType> withEntryFunctions(Map<String, FunctionType> core) {
+    Map<String, FunctionType> all = new HashMap<>(core);
+    all.putAll(EntryHostFunctions.TYPES);
+    return Map.copyOf(all);
+  }
 
   private static Map<String, FunctionType> wasiFunctions() {
     Map<String, FunctionType> types = new HashMap<>();

@@ -1,5 +1,6 @@
 package dev.faasm.runtime;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,6 +24,7 @@ import java.util.Objects;
  *     {@link CallOutcome#startedAtMillis()}
  * @param seed key of the guest's random bytes, at least {@value #MIN_SEED_BYTES} bytes, secret per call (copied);
  *     {@code null} = a fresh random seed for each run
+ * @param args command-line arguments after {@code argv[0]}, which is always the function name
  */
 public record Invocation(
     String user,
@@ -32,7 +34,8 @@ public record Invocation(
     byte[] input,
     int entryTableIndex,
     long clockStartMillis,
-    byte[] seed) {
+    byte[] seed,
+    List<String> args) {
   /** The shortest seed accepted. */
   public static final int MIN_SEED_BYTES = 16;
 
@@ -58,6 +61,13 @@ public record Invocation(
       }
       seed = seed.clone();
     }
+    args = List.copyOf(args == null ? List.of() : args);
+  }
+
+  /** A call without command-line arguments. */
+  public Invocation(String user, String function, String digest, byte[] wasm, byte[] input, int entryTableIndex,
+      long clockStartMillis, byte[] seed) {
+    this(user, function, digest, wasm, input, entryTableIndex, clockStartMillis, seed, List.of());
   }
 
   /** A call without replay inputs: the clock starts when the call runs, the seed is fresh on every run. */
@@ -78,7 +88,12 @@ public record Invocation(
    * @param seed at least {@value #MIN_SEED_BYTES} secret bytes, or {@code null} for a fresh seed on every run
    */
   public Invocation withReplayInputs(long clockStartMillis, byte[] seed) {
-    return new Invocation(user, function, digest, wasm, input, entryTableIndex, clockStartMillis, seed);
+    return new Invocation(user, function, digest, wasm, input, entryTableIndex, clockStartMillis, seed, args);
+  }
+
+  /** This call with these command-line arguments (after {@code argv[0]}). */
+  public Invocation withArgs(List<String> arguments) {
+    return new Invocation(user, function, digest, wasm, input, entryTableIndex, clockStartMillis, seed, arguments);
   }
 
   /** A copy of the seed ({@code null} if none): the caller cannot change the seed of this invocation. */
