@@ -28,4 +28,12 @@ public interface CallHost {
   default boolean stillWanted() {
     return true;
   }
+
+  /**
+   * Faasm's shared state of the call's user ({@code __faasm_*_state*}, docs/abi.md). Asked once per call, on the guest
+   * thread, the first time the guest uses state.
+   */
+  default StateHost state() {
+    return StateHost.unavailable("this platform keeps no shared state");
+  }
 }

@@ -61,6 +61,9 @@ final class FaasmHostFunctions {
         return (instance, args) ->
             result(awaitOutput(instance, (int) args[0], (int) args[1], (int) args[2]));
       default:
+        if (StateHostFunctions.handles(name)) {
+          return new StateHostFunctions(context).handle(name);
+        }
         return (instance, args) -> {
           throw new GuestFailure(FailureKind.UNSUPPORTED_HOST_FUNCTION,
               "unsupported host function " + HostInterface.ENV + "." + name);

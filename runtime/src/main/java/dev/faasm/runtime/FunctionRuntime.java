@@ -186,6 +186,7 @@ public final class FunctionRuntime implements AutoCloseable {
       outcome = new GuestCall(module, context).run();
     } finally {
       guard.disarm();
+      context.closeState();
     }
     try {
       CappedMemory memory = context.memory();
