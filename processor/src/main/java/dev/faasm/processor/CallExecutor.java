@@ -53,6 +53,7 @@ final class CallExecutor implements CallRunner {
   private final Clock clock;
   private final CallMetrics metrics;
   private final CallTracing tracing;
+  private final RedisState state;
   private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
   private final Map<String, Claim> claims = new ConcurrentHashMap<>();
   private final AtomicInteger claimed = new AtomicInteger();
@@ -71,7 +72,9 @@ final class CallExecutor implements CallRunner {
       Executor io,
       Clock clock,
       CallMetrics metrics,
-      CallTracing tracing) {
+      CallTracing tracing,
+      RedisState state) {
+    this.state = state;
     this.metrics = metrics;
     this.tracing = tracing;
     this.runtime = runtime;
@@ -199,7 +202,7 @@ final class CallExecutor implements CallRunner {
                   }
                   ChainingHost host =
                       new ChainingHost(call, registry, waiter, producer, topics, config.maxChainDepth(), clock,
-                          () -> claim.stillWanted(call), traceParent);
+                          () -> claim.stillWanted(call), traceParent, state.forUser(call.user()));
                   return runtime
                       .execute(prepared.invocation(), host)
                       .thenCompose(outcome -> {

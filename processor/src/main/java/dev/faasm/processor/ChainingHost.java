@@ -11,6 +11,7 @@ import dev.faasm.resultstore.ResultWaiter;
 import dev.faasm.runtime.CallHost;
 import dev.faasm.runtime.CallHostException;
 import dev.faasm.runtime.ChainResult;
+import dev.faasm.runtime.StateHost;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +40,7 @@ final class ChainingHost implements CallHost {
   private final AtomicInteger dispatched = new AtomicInteger();
   private final BooleanSupplier stillWanted;
   private final String traceParent;
+  private final StateHost state;
 
   ChainingHost(
       Call parent,
@@ -49,7 +51,9 @@ final class ChainingHost implements CallHost {
       int maxChainDepth,
       Clock clock,
       BooleanSupplier stillWanted,
-      String traceParent) {
+      String traceParent,
+      StateHost state) {
+    this.state = state;
     this.stillWanted = stillWanted;
     this.traceParent = traceParent;
     this.parent = parent;
@@ -101,6 +105,12 @@ final class ChainingHost implements CallHost {
       throw new CallHostException("cannot dispatch chained call to " + target + ": " + e);
     }
     return id;
+  }
+
+  /** The shared state of the call's user. */
+  @Override
+  public StateHost state() {
+    return state;
   }
 
   @Override

@@ -54,6 +54,8 @@ public final class ProcessorService implements AutoCloseable {
   private ReplayService replays;
   private KafkaStreams streams;
   private boolean closed;
+  private StateConfig stateConfig = StateConfig.defaults();
+  private RedisState state;
 
   /** The runtime, registry, store and metrics are owned by the caller (shared with an edge in dev mode). */
   public ProcessorService(
@@ -75,9 +77,16 @@ public final class ProcessorService implements AutoCloseable {
     this.store = store;
   }
 
+  /** Limits of the shared state (before {@link #start()}; defaults otherwise). */
+  public synchronized ProcessorService withState(StateConfig config) {
+    this.stateConfig = java.util.Objects.requireNonNull(config, "config");
+    return this;
+  }
+
   public synchronized ProcessorService start() {
     waiter = new ResultWaiter(store, ResultStore.replyChannel(store.config().keyPrefix(), config.instanceId())).start();
     producer = kafka.producer("faasm-processor-" + config.instanceId());
+    state = new RedisState(store.config(), stateConfig);
     AtomicInteger n = new AtomicInteger();
     io =
         Executors.newFixedThreadPool(
@@ -90,7 +99,7 @@ public final class ProcessorService implements AutoCloseable {
     CallMetrics callMetrics = new CallMetrics(metrics);
     CallExecutor executor =
         new CallExecutor(runtime, registry, store, waiter, producer, topics, config, io, Clock.systemUTC(),
-            callMetrics, new CallTracing(telemetry.getTracer("dev.faasm.processor")));
+            callMetrics, new CallTracing(telemetry.getTracer("dev.faasm.processor")), state);
     DeadLetters deadLetters =
         new DeadLetters(producer, topics.deadLetters(), "processor-" + config.instanceId(), Clock.systemUTC());
     StreamsBuilder builder = new StreamsBuilder();
@@ -217,6 +226,9 @@ public final class ProcessorService implements AutoCloseable {
         io.shutdownNow();
         Thread.currentThread().interrupt();
       }
+    }
+    if (state != null) {
+      state.close();
     }
     if (producer != null) {
       producer.close(Duration.ofSeconds(5));

@@ -1,0 +1,73 @@
+package dev.faasm.processor;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Limits of Faasm's shared state in Redis (docs/abi.md, "Shared state").
+ *
+ * @param maxValueBytes largest value of one key, and largest total of the elements appended to one key
+ * @param maxUserBytes largest total of one user's values and appended elements
+ * @param lockTtl a global lock expires this long after it was taken (frees the locks of a processor that died)
+ */
+public record StateConfig(long maxValueBytes, long maxUserBytes, Duration lockTtl) {
+  public static final long DEFAULT_MAX_VALUE_BYTES = 16L * 1024 * 1024;
+  public static final long DEFAULT_MAX_USER_BYTES = 256L * 1024 * 1024;
+  public static final Duration DEFAULT_LOCK_TTL = Duration.ofSeconds(60);
+
+  public StateConfig {
+    Objects.requireNonNull(lockTtl, "lockTtl");
+    if (maxValueBytes < 1 || maxValueBytes > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("maxValueBytes must be between 1 and 2 GiB: " + maxValueBytes);
+    }
+    if (maxUserBytes < maxValueBytes) {
+      throw new IllegalArgumentException(
+          "maxUserBytes (" + maxUserBytes + ") must be at least maxValueBytes (" + maxValueBytes + ")");
+    }
+    if (lockTtl.toMillis() < 1) {
+      throw new IllegalArgumentException("lockTtl must be at least 1 ms: " + lockTtl);
+    }
+  }
+
+  public static StateConfig defaults() {
+    return new StateConfig(DEFAULT_MAX_VALUE_BYTES, DEFAULT_MAX_USER_BYTES, DEFAULT_LOCK_TTL);
+  }
+
+  /**
+   * The defaults, overridden by {@code FAASM_STATE_MAX_VALUE_BYTES}, {@code FAASM_STATE_MAX_USER_BYTES} and {@code
+   * FAASM_STATE_LOCK_TTL_MS} where set.
+   *
+   * @throws IllegalArgumentException naming the variable if one is not a valid number
+   */
+  public static StateConfig fromEnv(Map<String, String> env) {
+    return new StateConfig(
+        number(env, "FAASM_STATE_MAX_VALUE_BYTES", DEFAULT_MAX_VALUE_BYTES),
+        number(env, "FAASM_STATE_MAX_USER_BYTES", DEFAULT_MAX_USER_BYTES),
+        Duration.ofMillis(number(env, "FAASM_STATE_LOCK_TTL_MS", DEFAULT_LOCK_TTL.toMillis())));
+  }
+
+  private static long number(Map<String, String> env, String name, long fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'", e);
+    }
+  }
+
+  public StateConfig withMaxValueBytes(long bytes) {
+    return new StateConfig(bytes, maxUserBytes, lockTtl);
+  }
+
+  public StateConfig withMaxUserBytes(long bytes) {
+    return new StateConfig(maxValueBytes, bytes, lockTtl);
+  }
+
+  public StateConfig withLockTtl(Duration ttl) {
+    return new StateConfig(maxValueBytes, maxUserBytes, ttl);
+  }
+}
