@@ -80,7 +80,7 @@ final class RedisState implements AutoCloseable {
           "local mine = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')\n"
               + "redis.call('DEL', KEYS[1])\n"
               + "redis.call('HDEL', KEYS[2], ARGV[1])\n"
-              + "redis.call('HINCRBY', KEYS[2], 'total', -mine)\n"
+              + "if mine > 0 then redis.call('HINCRBY', KEYS[2], 'total', 0 - mine) end\n"
               + "return mine\n");
 
   /** KEYS: lock. ARGV: token. Deletes the lock only if this token still holds it. */
@@ -287,6 +287,9 @@ final class RedisState implements AutoCloseable {
         if (stamp == 0) {
           forget(name);
         }
+      }
+      if (stamp == 0) {
+        return null;
       }
       long held = stamp;
       boolean[] released = new boolean[1];
