@@ -54,6 +54,7 @@ demo        state_offset    demo/state_offset.c     host  __faasm_await_call_out
 demo        state_append    demo/state_append.c     host  __faasm_append_state,__faasm_await_call,__faasm_chain_ptr,__faasm_clear_appended_state,__faasm_read_appended_state,__faasm_read_input,__faasm_write_output
 demo        state_pi        demo/state_pi.c         host  __faasm_append_state,__faasm_await_call,__faasm_chain_ptr,__faasm_clear_appended_state,__faasm_read_appended_state,__faasm_read_input,__faasm_write_output
 demo        state_counter   demo/state_counter.c    host  __faasm_await_call,__faasm_chain_ptr,__faasm_lock_state_global,__faasm_lock_state_write,__faasm_pull_state,__faasm_push_state,__faasm_read_input,__faasm_read_state,__faasm_unlock_state_global,__faasm_unlock_state_write,__faasm_write_output,__faasm_write_state
+demo        state_hold      demo/state_hold.c       host  __faasm_lock_state_global,__faasm_push_state,__faasm_read_input,__faasm_read_state_size,__faasm_write_output,__faasm_write_state
 bench       fib             bench/fib.c             host  __faasm_read_input,__faasm_write_output
 bench       sha256          bench/sha256.c          host  __faasm_read_input,__faasm_write_output
 bad         loop            bad/loop.c              wasi  -

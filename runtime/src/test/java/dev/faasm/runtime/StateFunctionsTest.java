@@ -27,7 +27,7 @@ class StateFunctionsTest {
   void stateModulesValidateWithoutStubs() {
     try (FunctionRuntime runtime = new FunctionRuntime(RuntimeConfig.defaults())) {
       for (String function : List.of("state_set", "state_reader", "state_writer", "state_offset", "state_append",
-          "state_pi", "state_counter")) {
+          "state_pi", "state_counter", "state_hold")) {
         assertEquals(List.of(), runtime.validate(Wasm.load("demo", function)).stubbedImports(), function);
       }
     }
