@@ -17,7 +17,7 @@ final class UnavailableState implements StateHost {
 
   @Override
   public long maxValueBytes() {
-    return 0;
+    throw refused();
   }
 
   @Override

@@ -41,5 +41,11 @@ class StateFunctionsTest {
       assertFailed(FailureKind.STATE_FAILED, outcome);
       assertEquals("shared state is not available: this platform keeps no shared state", outcome.error());
     }
+    try (FunctionRuntime runtime = new FunctionRuntime(RuntimeConfig.defaults())) {
+      CallOutcome outcome = LocalCallHost.forUser(runtime, "demo").run("state_set", "k v".getBytes());
+
+      assertFailed(FailureKind.STATE_FAILED, outcome);
+      assertEquals("shared state is not available: this platform keeps no shared state", outcome.error());
+    }
   }
 }
