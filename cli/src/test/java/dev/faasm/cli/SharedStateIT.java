@@ -50,6 +50,8 @@ class SharedStateIT {
     // 4 MiB written in 64 KiB chunks and pushed partially; samples read back by offset and through a mapped pointer;
     // a write through a mapped pointer; a push through a mask.
     assertEquals("ok 4194304", call("/f/demo/state_offset", "4096"));
+    // again, smaller: a partial push writes in place over the larger value, whose first 1 MiB is now this run's
+    assertEquals("ok 1048576", call("/f/demo/state_offset", "1024"));
   }
 
   @Test
