@@ -12,6 +12,7 @@ import dev.faasm.runtime.FunctionRuntime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -79,7 +80,7 @@ public final class ProcessorService implements AutoCloseable {
 
   /** Limits of the shared state (before {@link #start()}; defaults otherwise). */
   public synchronized ProcessorService withState(StateConfig config) {
-    this.stateConfig = java.util.Objects.requireNonNull(config, "config");
+    this.stateConfig = Objects.requireNonNull(config, "config");
     return this;
   }
 

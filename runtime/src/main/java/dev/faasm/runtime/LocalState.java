@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -235,7 +236,7 @@ final class LocalState implements AutoCloseable {
   }
 
   /** Waits for a lock without holding the call's guest slot (like an await), so waiting calls cannot starve it. */
-  private StateHost.Lock acquire(String key, String kind, java.util.concurrent.Callable<StateHost.Lock> attempt) {
+  private StateHost.Lock acquire(String key, String kind, Callable<StateHost.Lock> attempt) {
     StateHost.Lock lock;
     try {
       lock = slot == null ? attempt.call() : slot.whileBlocked(attempt);

@@ -7,6 +7,8 @@ import com.dylibso.chicory.runtime.WasmFunctionHandle;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +87,7 @@ final class StateHostFunctions {
 
   private static FunctionType type(int params, boolean returnsI32) {
     return FunctionType.of(
-        java.util.Collections.nCopies(params, ValType.I32), returnsI32 ? List.of(ValType.I32) : List.of());
+        Collections.nCopies(params, ValType.I32), returnsI32 ? List.of(ValType.I32) : List.of());
   }
 
   /** The implementation of state function {@code name}; failures become the call's outcome. */
@@ -196,7 +198,7 @@ final class StateHostFunctions {
     fromGuest(in, v);
     state().ensurePresent(key, v, offset, length);
     toGuest(in, v);
-    byte[] chunk = java.util.Arrays.copyOfRange(v.bytes(), offset, offset + length);
+    byte[] chunk = Arrays.copyOfRange(v.bytes(), offset, offset + length);
     GuestMemory.write(in.memory(), buffer, chunk, READ_STATE_OFFSET);
     return 0;
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** A call's local copies: what is fetched, what a push writes, what a pull drops. */
@@ -101,7 +102,7 @@ class LocalStateTest {
     assertEquals("the global lock on 'k' was not granted within the call's time", notGranted.getMessage());
 
     local.close();
-    assertEquals(java.util.Set.of(), global.held);
+    assertEquals(Set.of(), global.held);
     assertThrows(StateException.class, () -> local.unlockGlobal("k"));
     other.lockGlobal("k");
     other.unlockGlobal("k");

@@ -4,15 +4,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** A {@link StateHost} in memory, for testing the runtime's local copies in-process; records every global write. */
 final class MemoryStateHost implements StateHost {
   final Map<String, byte[]> values = new HashMap<>();
   final Map<String, List<byte[]>> lists = new HashMap<>();
   final List<String> writes = new ArrayList<>();
-  final java.util.Set<String> held = new java.util.HashSet<>();
+  final Set<String> held = new HashSet<>();
   int fetches;
 
   @Override
