@@ -97,7 +97,8 @@ void __faasm_push_state_partial_mask(const char *key, const char *maskKey);
 FAASM_STATE_IMPORT("__faasm_pull_state")
 void __faasm_pull_state(const char *key, long stateLen);
 
-/* The key's global lock: one holder across all processors; expires after the platform's lock TTL. */
+/* The key's global lock: one holder across all processors; a lease renewed while held, which expires when its
+ * processor dies. Released when the call ends at the latest. */
 FAASM_STATE_IMPORT("__faasm_lock_state_global")
 void __faasm_lock_state_global(const char *key);
 

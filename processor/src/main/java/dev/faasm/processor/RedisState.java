@@ -7,10 +7,14 @@ import dev.faasm.runtime.StateHost;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Supplier;
@@ -29,6 +33,7 @@ import redis.clients.jedis.params.SetParams;
  * and {@code <prefix>state:{user}:usage} (a hash: bytes per value/list and their total). Values do not expire.
  */
 final class RedisState implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RedisState.class);
   private static final int POOL_SIZE = 32;
   private static final int TIMEOUT_MILLIS = 5_000;
   private static final long LOCK_POLL_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
@@ -83,6 +88,14 @@ final class RedisState implements AutoCloseable {
               + "if mine > 0 then redis.call('HINCRBY', KEYS[2], 'total', 0 - mine) end\n"
               + "return mine\n");
 
+  /** KEYS: lock. ARGV: token, TTL in ms. Extends the lock's life only if this token still holds it. */
+  private static final byte[] RENEW =
+      utf8(
+          "if redis.call('GET', KEYS[1]) == ARGV[1] then\n"
+              + "  return redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
+              + "end\n"
+              + "return 0\n");
+
   /** KEYS: lock. ARGV: token. Deletes the lock only if this token still holds it. */
   private static final byte[] UNLOCK =
       utf8(
@@ -97,6 +110,9 @@ final class RedisState implements AutoCloseable {
   private final String safeUrl;
   private final JedisPooled jedis;
   private final Map<String, LocalLock> localLocks = new ConcurrentHashMap<>();
+  /** Global locks held by calls of this processor: their TTL is extended while they are held. */
+  private final Set<HeldLock> renewed = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService renewer;
 
   RedisState(ResultStoreConfig store, StateConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -108,6 +124,53 @@ final class RedisState implements AutoCloseable {
     pool.setMinIdle(0);
     pool.setMaxWait(Duration.ofSeconds(5));
     this.jedis = new JedisPooled(pool, store.uri(), TIMEOUT_MILLIS);
+    this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "faasm-state-lock-renewer");
+      t.setDaemon(true);
+      return t;
+    });
+    long every = Math.max(1, config.lockTtl().toMillis() / 3);
+    renewer.scheduleWithFixedDelay(this::renewLocks, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Extends every held global lock by the TTL, so a lock outlives its TTL while its call runs and expires at most one
+   * TTL after its processor stopped renewing (killed, or cut off from Redis). A lock found taken by someone else
+   * (it expired during an outage) is dropped: its release then reports it lost.
+   */
+  private void renewLocks() {
+    byte[] ttl = number(config.lockTtl().toMillis());
+    for (HeldLock held : renewed) {
+      try {
+        Object kept = jedis.eval(RENEW, List.of(held.key()), List.of(held.token(), ttl));
+        if (!Long.valueOf(1).equals(kept)) {
+          renewed.remove(held);
+          log.warn("state lock {} expired while held (Redis unreachable for longer than the lock TTL?)",
+              new String(held.key(), StandardCharsets.UTF_8));
+        }
+      } catch (JedisException e) {
+        log.warn("cannot renew state lock {}; trying again in {} ms", new String(held.key(), StandardCharsets.UTF_8),
+            config.lockTtl().toMillis() / 3, e);
+      }
+    }
+  }
+
+  /** A global lock this processor holds: its key and the token that proves it. */
+  private record HeldLock(byte[] key, byte[] token) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof HeldLock other && Arrays.equals(key, other.key) && Arrays.equals(token, other.token);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * Arrays.hashCode(key) + Arrays.hashCode(token);
+    }
+
+    @Override
+    public String toString() {
+      return "HeldLock[" + new String(key, StandardCharsets.UTF_8) + "]";
+    }
   }
 
   StateConfig config() {
@@ -121,6 +184,8 @@ final class RedisState implements AutoCloseable {
 
   @Override
   public void close() {
+    renewer.shutdownNow();
+    renewed.clear();
     jedis.close();
   }
 
@@ -255,7 +320,12 @@ final class RedisState implements AutoCloseable {
       while (true) {
         String ok = call("locking " + key, () -> jedis.set(lockKey, token, params));
         if ("OK".equals(ok)) {
+          HeldLock held = new HeldLock(lockKey, token);
+          renewed.add(held);
           return () -> {
+            if (!renewed.remove(held)) {
+              return false;
+            }
             Object released = call("unlocking " + key, () -> jedis.eval(UNLOCK, List.of(lockKey), List.of(token)));
             return Long.valueOf(1).equals(released);
           };

@@ -9,12 +9,13 @@ import java.util.Objects;
  *
  * @param maxValueBytes largest value of one key, and largest total of the elements appended to one key
  * @param maxUserBytes largest total of one user's values and appended elements
- * @param lockTtl a global lock expires this long after it was taken (frees the locks of a processor that died)
+ * @param lockTtl a global lock not renewed for this long expires; a processor renews the locks its calls hold every
+ *     third of it, so only the locks of a processor that died (or lost Redis) expire
  */
 public record StateConfig(long maxValueBytes, long maxUserBytes, Duration lockTtl) {
   public static final long DEFAULT_MAX_VALUE_BYTES = 16L * 1024 * 1024;
   public static final long DEFAULT_MAX_USER_BYTES = 256L * 1024 * 1024;
-  public static final Duration DEFAULT_LOCK_TTL = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_LOCK_TTL = Duration.ofSeconds(10);
 
   public StateConfig {
     Objects.requireNonNull(lockTtl, "lockTtl");

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.JedisPooled;
 
 /** {@link RedisState} on the real redis-server: values, chunks, appends, limits, users apart, and expiring locks. */
 class RedisStateIT {
@@ -128,9 +129,22 @@ class RedisStateIT {
   }
 
   @Test
-  void releasingAnExpiredLockSaysSoAndLeavesTheNewHolderAlone() throws InterruptedException {
+  void aHeldLockOutlivesItsTtlWhileItsProcessorLives() throws InterruptedException {
+    StateHost.Lock held = one.forUser("alice").lockGlobal("k", Duration.ofSeconds(5));
+    assertNotNull(held);
+
+    // five TTLs: the holder's processor renews it all along
+    assertNull(two.forUser("alice").lockGlobal("k", config.lockTtl().multipliedBy(5)));
+    assertTrue(held.release());
+  }
+
+  @Test
+  void releasingALockLostToAnotherHolderSaysSoAndLeavesTheNewHolderAlone() throws InterruptedException {
     StateHost.Lock first = one.forUser("alice").lockGlobal("k", Duration.ofSeconds(5));
-    StateHost.Lock second = two.forUser("alice").lockGlobal("k", Duration.ofSeconds(30));
+    try (JedisPooled raw = new JedisPooled(store.uri())) {
+      raw.del(store.keyPrefix() + "state:{alice}:l:k"); // as if it expired while Redis was out of reach
+    }
+    StateHost.Lock second = two.forUser("alice").lockGlobal("k", Duration.ofSeconds(5));
     assertNotNull(second);
 
     assertFalse(first.release());

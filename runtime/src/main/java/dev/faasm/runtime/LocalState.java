@@ -213,7 +213,7 @@ final class LocalState implements AutoCloseable {
     }
     if (!lock.release()) {
       throw new StateException("__faasm_unlock_state_global: the global lock on '" + key
-          + "' expired before it was released (held longer than the lock TTL); another call may have held it");
+          + "' expired before it was released (its lease was not renewed in time); another call may have held it");
     }
   }
 

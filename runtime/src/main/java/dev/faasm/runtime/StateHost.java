@@ -41,8 +41,8 @@ public interface StateHost {
   void clearAppended(String key);
 
   /**
-   * Takes the key's global lock (one holder across all processors). It expires on its own after the platform's lock
-   * TTL, so a lock held by a processor that died is freed.
+   * Takes the key's global lock (one holder across all processors): a lease the platform renews while it is held,
+   * which expires on its own once its processor died.
    *
    * @return the held lock, or {@code null} if it was not granted within {@code maxWait}
    */
