@@ -51,7 +51,7 @@ final class DevCommand implements Callable<Integer> {
     common.partitions = 4;
     String id = "dev";
     Node node = common.node(id, true, Files.isDirectory(wasmDir) ? wasmDir : null);
-    node.startProcessor(processor.config(id, funcRoot, common.topicPrefix));
+    node.startProcessor(processor.config(id, funcRoot, common.topicPrefix), processor.state());
     node.startEdge(edge.config(id));
     System.out.printf(
         "faasm dev is up: http://localhost:%d  (Kafka %s, Redis %s)%n  try: curl -X POST http://localhost:%d/f/simon/echo -d \"hello faasm\"%n",

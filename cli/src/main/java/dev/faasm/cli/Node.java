@@ -84,9 +84,9 @@ public final class Node implements AutoCloseable {
     return this;
   }
 
-  /** Starts a processor whose shared-state limits come from the environment ({@link StateConfig#fromEnv}). */
+  /** Starts a processor with the default shared-state limits. */
   public Node startProcessor(ProcessorConfig config) throws Exception {
-    return startProcessor(config, StateConfig.fromEnv(System.getenv()));
+    return startProcessor(config, StateConfig.defaults());
   }
 
   public Node startProcessor(ProcessorConfig config, StateConfig state) throws Exception {

@@ -1,7 +1,6 @@
 package dev.faasm.processor;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -33,31 +32,6 @@ public record StateConfig(long maxValueBytes, long maxUserBytes, Duration lockTt
 
   public static StateConfig defaults() {
     return new StateConfig(DEFAULT_MAX_VALUE_BYTES, DEFAULT_MAX_USER_BYTES, DEFAULT_LOCK_TTL);
-  }
-
-  /**
-   * The defaults, overridden by {@code FAASM_STATE_MAX_VALUE_BYTES}, {@code FAASM_STATE_MAX_USER_BYTES} and {@code
-   * FAASM_STATE_LOCK_TTL_MS} where set.
-   *
-   * @throws IllegalArgumentException naming the variable if one is not a valid number
-   */
-  public static StateConfig fromEnv(Map<String, String> env) {
-    return new StateConfig(
-        number(env, "FAASM_STATE_MAX_VALUE_BYTES", DEFAULT_MAX_VALUE_BYTES),
-        number(env, "FAASM_STATE_MAX_USER_BYTES", DEFAULT_MAX_USER_BYTES),
-        Duration.ofMillis(number(env, "FAASM_STATE_LOCK_TTL_MS", DEFAULT_LOCK_TTL.toMillis())));
-  }
-
-  private static long number(Map<String, String> env, String name, long fallback) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'", e);
-    }
   }
 
   public StateConfig withMaxValueBytes(long bytes) {
