@@ -50,6 +50,14 @@ demo        nested          demo/nested.c           host  __faasm_read_input,__f
 demo        upper           demo/upper.c            wasi  -
 demo        clock_random    demo/clock_random.c     wasi  -
 demo        isolation       demo/isolation.c        wasi  -
+demo        state_set       demo/state_set.c        host  __faasm_push_state,__faasm_read_input,__faasm_write_output,__faasm_write_state
+demo        state_reader    demo/state_reader.c     host  __faasm_read_input,__faasm_read_state,__faasm_read_state_size,__faasm_write_output
+demo        state_writer    demo/state_writer.c     host  __faasm_await_call_output,__faasm_chain_name,__faasm_push_state,__faasm_read_input,__faasm_write_output,__faasm_write_state
+demo        state_offset    demo/state_offset.c     host  __faasm_await_call_output,__faasm_chain_ptr,__faasm_flag_state_offset_dirty,__faasm_push_state,__faasm_push_state_partial,__faasm_push_state_partial_mask,__faasm_read_input,__faasm_read_state,__faasm_read_state_offset,__faasm_read_state_offset_ptr,__faasm_read_state_ptr,__faasm_read_state_size,__faasm_write_output,__faasm_write_state,__faasm_write_state_offset
+demo        state_append    demo/state_append.c     host  __faasm_append_state,__faasm_await_call,__faasm_chain_ptr,__faasm_clear_appended_state,__faasm_read_appended_state,__faasm_read_input,__faasm_write_output
+demo        state_pi        demo/state_pi.c         host  __faasm_append_state,__faasm_await_call,__faasm_chain_ptr,__faasm_clear_appended_state,__faasm_read_appended_state,__faasm_read_input,__faasm_write_output
+demo        state_counter   demo/state_counter.c    host  __faasm_await_call,__faasm_chain_ptr,__faasm_lock_state_global,__faasm_lock_state_write,__faasm_pull_state,__faasm_push_state,__faasm_read_input,__faasm_read_state,__faasm_unlock_state_global,__faasm_unlock_state_write,__faasm_write_output,__faasm_write_state
+demo        state_hold      demo/state_hold.c       host  __faasm_lock_state_global,__faasm_push_state,__faasm_read_input,__faasm_read_state_size,__faasm_write_output,__faasm_write_state
 bench       fib             bench/fib.c             host  __faasm_read_input,__faasm_write_output
 bench       sha256          bench/sha256.c          host  __faasm_read_input,__faasm_write_output
 demo        chain_missing   demo/chain_missing.c    host  __faasm_read_input,__faasm_chain_name,__faasm_await_call,__faasm_write_output
@@ -64,7 +72,7 @@ bad         recurse         bad/recurse.c           wasi  -
 bad         trap            bad/trap.c              wasi  -
 bad         exit3           bad/exit3.c             wasi  -
 bad         bigout          bad/bigout.c            host  __faasm_write_output
-bad         stub            bad/stub.c              host  __faasm_read_state,__faasm_write_output
+bad         stub            bad/stub.c              host  __faasm_sm_critical_local,__faasm_write_output
 bad         unknown_import  bad/unknown_import.c    host  not_a_faasm_function
 '
 

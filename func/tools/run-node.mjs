@@ -262,6 +262,168 @@ function execRunner(ex, state, callInput, result) {
   };
 }
 
+// Shared state (docs/abi.md "Shared state"), in memory for this process: global values and appended lists shared by
+// every call of the run, a local copy per call (present/dirty bytes, optionally mapped into guest memory). Chained
+// calls run synchronously, so a lock is only ever waited for by a call nested in its holder: that fails at once.
+const globalState = { values: new Map(), lists: new Map(), locks: new Set() };
+
+function stateFunctions(state, mem, cstring, bytes) {
+  const copies = new Map();
+  const held = new Set();
+  const fromGuest = (v) => { if (v.mapped >= 0) mem().copy(v.bytes, 0, v.mapped, v.mapped + v.bytes.length); };
+  const toGuest = (v) => { if (v.mapped >= 0) v.bytes.copy(mem(), v.mapped); };
+  const value = (key, size) => {
+    let v = copies.get(key);
+    if (v && v.bytes.length === size) return v;
+    if (size < 0) throw new Error(`state key '${key}': negative size ${size}`);
+    if (v && v.mapped >= 0) throw new Error(`state key '${key}' is mapped with size ${v.bytes.length}, not ${size}`);
+    const nv = { bytes: Buffer.alloc(size), present: new Uint8Array(size), dirty: new Uint8Array(size), mapped: -1 };
+    if (v) {
+      const n = Math.min(size, v.bytes.length);
+      v.bytes.copy(nv.bytes, 0, 0, n);
+      nv.present.set(v.present.subarray(0, n));
+      nv.dirty.set(v.dirty.subarray(0, n));
+    }
+    copies.set(key, nv);
+    return nv;
+  };
+  const ensure = (key, v, off, len) => {
+    const g = globalState.values.get(key) ?? Buffer.alloc(0);
+    for (let i = off; i < off + len; i++) {
+      if (!v.present[i] && !v.dirty[i]) v.bytes[i] = i < g.length ? g[i] : 0;
+      v.present[i] = 1;
+    }
+  };
+  const checkRange = (key, v, off, len) => {
+    if (off < 0 || len < 0 || off + len > v.bytes.length) {
+      throw new Error(`range [${off}, ${off + len}) outside state key '${key}' of ${v.bytes.length} bytes`);
+    }
+  };
+  const writeRuns = (key, v, selected) => {
+    let g = globalState.values.get(key) ?? Buffer.alloc(0);
+    let end = 0;
+    for (let i = 0; i < v.bytes.length; i++) if (selected[i]) end = i + 1;
+    if (end > g.length) { const n = Buffer.alloc(end); g.copy(n); g = n; }
+    for (let i = 0; i < end; i++) if (selected[i]) g[i] = v.bytes[i];
+    globalState.values.set(key, g);
+    v.dirty.fill(0);
+  };
+  const map = (v) => {
+    if (v.mapped < 0) {
+      const ptr = state.instance.exports.malloc(Math.max(1, v.bytes.length));
+      if (ptr === 0) throw new Error('mapping state: malloc failed');
+      v.mapped = ptr;
+    }
+    toGuest(v);
+  };
+  const lock = (name) => {
+    if (globalState.locks.has(name)) throw new Error(`state lock ${name} is held (the shim runs chained calls inside their caller)`);
+    globalState.locks.add(name);
+    held.add(name);
+  };
+  const unlock = (name) => {
+    if (!held.delete(name)) throw new Error(`state lock ${name} is not held by this call`);
+    globalState.locks.delete(name);
+  };
+  return {
+    __faasm_read_state(k, buf, len) {
+      const key = cstring(k);
+      if (len === 0) return copies.get(key)?.bytes.length ?? (globalState.values.get(key)?.length ?? 0);
+      const v = value(key, len); fromGuest(v); ensure(key, v, 0, len); toGuest(v);
+      v.bytes.copy(mem(), buf);
+      return len;
+    },
+    __faasm_read_state_size(k) {
+      const key = cstring(k);
+      return copies.get(key)?.bytes.length ?? (globalState.values.get(key)?.length ?? 0);
+    },
+    __faasm_read_state_ptr(k, total) {
+      const key = cstring(k);
+      const v = value(key, total); fromGuest(v); ensure(key, v, 0, total); map(v);
+      return v.mapped;
+    },
+    __faasm_read_state_offset(k, total, off, buf, len) {
+      const key = cstring(k);
+      const v = value(key, total); checkRange(key, v, off, len); fromGuest(v); ensure(key, v, off, len); toGuest(v);
+      v.bytes.copy(mem(), buf, off, off + len);
+    },
+    __faasm_read_state_offset_ptr(k, total, off, len) {
+      const key = cstring(k);
+      const v = value(key, total); checkRange(key, v, off, len); fromGuest(v); ensure(key, v, off, len); map(v);
+      return v.mapped + off;
+    },
+    __faasm_write_state(k, data, len) {
+      const key = cstring(k);
+      const d = bytes(data, len);
+      const v = value(key, len); d.copy(v.bytes); v.present.fill(1); v.dirty.fill(1); toGuest(v);
+    },
+    __faasm_write_state_offset(k, total, off, data, len) {
+      const key = cstring(k);
+      const d = bytes(data, len);
+      const v = value(key, total); checkRange(key, v, off, len); fromGuest(v);
+      d.copy(v.bytes, off); v.present.fill(1, off, off + len); v.dirty.fill(1, off, off + len); toGuest(v);
+    },
+    __faasm_flag_state_dirty(k, total) {
+      const v = value(cstring(k), total); fromGuest(v); v.present.fill(1); v.dirty.fill(1);
+    },
+    __faasm_flag_state_offset_dirty(k, total, off, len) {
+      const key = cstring(k);
+      const v = value(key, total); checkRange(key, v, off, len); fromGuest(v);
+      v.present.fill(1, off, off + len); v.dirty.fill(1, off, off + len);
+    },
+    __faasm_push_state(k) {
+      const key = cstring(k);
+      const v = copies.get(key);
+      if (!v || !v.dirty.includes(1)) return;
+      fromGuest(v);
+      if (!v.present.includes(0)) { globalState.values.set(key, Buffer.from(v.bytes)); v.dirty.fill(0); } else writeRuns(key, v, v.dirty);
+    },
+    __faasm_push_state_partial(k) {
+      const key = cstring(k);
+      const v = copies.get(key);
+      if (v) { fromGuest(v); writeRuns(key, v, v.dirty); }
+    },
+    __faasm_push_state_partial_mask(k, m) {
+      const key = cstring(k);
+      const maskKey = cstring(m);
+      const v = copies.get(key);
+      const mask = copies.get(maskKey);
+      if (!v) return;
+      if (!mask || mask.bytes.length !== v.bytes.length) throw new Error(`mask '${maskKey}' has no local copy of ${v.bytes.length} bytes`);
+      fromGuest(v); fromGuest(mask);
+      writeRuns(key, v, mask.bytes);
+    },
+    __faasm_pull_state(k, len) {
+      const key = cstring(k);
+      const v = value(key, len);
+      const g = globalState.values.get(key) ?? Buffer.alloc(0);
+      v.bytes.fill(0); g.copy(v.bytes, 0, 0, Math.min(g.length, len)); v.present.fill(1); v.dirty.fill(0); toGuest(v);
+    },
+    __faasm_append_state(k, data, len) {
+      const key = cstring(k);
+      if (!globalState.lists.has(key)) globalState.lists.set(key, []);
+      globalState.lists.get(key).push(bytes(data, len));
+    },
+    __faasm_read_appended_state(k, buf, len, n) {
+      const out = Buffer.alloc(len);
+      let at = 0;
+      for (const e of (globalState.lists.get(cstring(k)) ?? []).slice(0, n)) {
+        if (at + e.length > len) throw new Error('appended elements do not fit in the buffer');
+        e.copy(out, at); at += e.length;
+      }
+      out.copy(mem(), buf);
+    },
+    __faasm_clear_appended_state(k) { globalState.lists.delete(cstring(k)); },
+    __faasm_write_state_from_file(k, p) { throw new Error(`no file system to read '${cstring(p)}' for state key '${cstring(k)}'`); },
+    __faasm_lock_state_global(k) { lock(`global ${cstring(k)}`); },
+    __faasm_unlock_state_global(k) { unlock(`global ${cstring(k)}`); },
+    __faasm_lock_state_read(k) { lock(`local ${cstring(k)}`); },
+    __faasm_unlock_state_read(k) { unlock(`local ${cstring(k)}`); },
+    __faasm_lock_state_write(k) { lock(`local ${cstring(k)}`); },
+    __faasm_unlock_state_write(k) { unlock(`local ${cstring(k)}`); },
+  };
+}
+
 // env.__faasm_* for one instance. Chained calls run synchronously at dispatch time.
 function hostInterface(path, state, depth) {
   const mem = () => Buffer.from(state.instance.exports.memory.buffer);
@@ -315,6 +477,7 @@ function hostInterface(path, state, depth) {
       return r.rc;
     },
   };
+  Object.assign(env, stateFunctions(state, mem, cstring, bytes));
   // Other Faasm host functions are stubs that fail the call (docs/abi.md).
   return new Proxy(env, {
     get(target, prop) {

@@ -36,6 +36,13 @@ expect "demo/chain_await 0" ""              0 -- "$W/demo/chain_await/function.w
 expect "demo/chain_ptr"     "ptr:msaaf"     0 -- "$W/demo/chain_ptr/function.wasm"
 expect "demo/nested 8"      "012345678"     0 -- "$W/demo/nested/function.wasm" 8
 expect "demo/nested 0"      "0"             0 -- "$W/demo/nested/function.wasm" 0
+expect "demo/state_writer"  "hi|hi|hi"      0 -- "$W/demo/state_writer/function.wasm" hi
+expect "demo/state_reader"  ""              0 -- "$W/demo/state_reader/function.wasm" greeting
+expect "demo/state_set"     "5"             0 -- "$W/demo/state_set/function.wasm" "key value"
+expect "demo/state_offset"  "ok 1048576"    0 -- "$W/demo/state_offset/function.wasm" 1024
+expect "demo/state_append"  "n=20 sum=190 distinct=20" 0 -- "$W/demo/state_append/function.wasm" 20
+expect "demo/state_pi"      "pi=3.14007 workers=4" 0 -- "$W/demo/state_pi/function.wasm" "4 250000"
+expect "demo/state_counter" "counter=300 expected=300" 0 -- "$W/demo/state_counter/function.wasm" "3 100 global"
 expect "bench/fib"          "6765"          0 -- "$W/bench/fib/function.wasm" 20
 expect "bench/sha256 0"     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" 0 -- "$W/bench/sha256/function.wasm" 0
 expect "bench/sha256 1"     "3e75ec671075e4115fc876c4c55d5abbac3bfe487a67ff4ca2db38386a014f27" 0 -- "$W/bench/sha256/function.wasm" 1

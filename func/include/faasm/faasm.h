@@ -17,6 +17,7 @@
 
 #ifndef FAASM_NO_HOST_INTERFACE
 #include "host_interface.h"
+#include "state.h"
 #endif
 
 #endif /* FAASM_FAASM_H */

@@ -11,6 +11,7 @@ import dev.faasm.metrics.RuntimeMetrics;
 import dev.faasm.processor.FunctionSeeder;
 import dev.faasm.processor.ProcessorConfig;
 import dev.faasm.processor.ProcessorService;
+import dev.faasm.processor.StateConfig;
 import dev.faasm.registry.FunctionRegistry;
 import dev.faasm.registry.KafkaSettings;
 import dev.faasm.registry.Topics;
@@ -97,8 +98,15 @@ public final class Node implements AutoCloseable {
     return this;
   }
 
+  /** Starts a processor with the default shared-state limits. */
   public Node startProcessor(ProcessorConfig config) throws Exception {
-    processor = own(new ProcessorService(config, kafka, topics, runtime, registry, store, metrics, telemetry).start());
+    return startProcessor(config, StateConfig.defaults());
+  }
+
+  public Node startProcessor(ProcessorConfig config, StateConfig state) throws Exception {
+    processor = own(new ProcessorService(config, kafka, topics, runtime, registry, store, metrics, telemetry)
+        .withState(state)
+        .start());
     processor.running().get(120, TimeUnit.SECONDS);
     return this;
   }

@@ -1,6 +1,7 @@
 package dev.faasm.cli;
 
 import dev.faasm.processor.ProcessorConfig;
+import dev.faasm.processor.StateConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,7 +28,7 @@ final class ProcessorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String id = Servers.defaultInstanceId();
     Node node = common.node(id, true, wasmDir);
-    node.startProcessor(processor.config(id, common.funcRoot, common.topicPrefix));
+    node.startProcessor(processor.config(id, common.funcRoot, common.topicPrefix), processor.state());
     if (adminPort >= 0) {
       node.startAdmin(adminHost, adminPort);
     }
@@ -94,6 +95,25 @@ final class ProcessorCommand implements Callable<Integer> {
         description = "largest chained-call input: the edge's limit for calls from outside (FAASM_MAX_INPUT_MIB; "
             + "default ${DEFAULT-VALUE})")
     int maxChainInputMib;
+
+    @Option(names = "--state-max-value-bytes", defaultValue = "${env:FAASM_STATE_MAX_VALUE_BYTES:-16777216}",
+        description = "shared state: largest value (and total of appended elements) of one key "
+            + "(FAASM_STATE_MAX_VALUE_BYTES; default ${DEFAULT-VALUE})")
+    long stateMaxValueBytes;
+
+    @Option(names = "--state-max-user-bytes", defaultValue = "${env:FAASM_STATE_MAX_USER_BYTES:-268435456}",
+        description = "shared state: largest total of one user's keys (FAASM_STATE_MAX_USER_BYTES; default "
+            + "${DEFAULT-VALUE})")
+    long stateMaxUserBytes;
+
+    @Option(names = "--state-lock-ttl-ms", defaultValue = "${env:FAASM_STATE_LOCK_TTL_MS:-10000}",
+        description = "shared state: lease of a global lock, renewed while held; a killed processor's locks expire "
+            + "after it (FAASM_STATE_LOCK_TTL_MS; default ${DEFAULT-VALUE})")
+    long stateLockTtlMillis;
+
+    StateConfig state() {
+      return new StateConfig(stateMaxValueBytes, stateMaxUserBytes, java.time.Duration.ofMillis(stateLockTtlMillis));
+    }
 
     ProcessorConfig config(String instanceId, Path funcRoot, String topicPrefix) {
       String app = applicationId == null || applicationId.isBlank() ? topicPrefix + "processor" : applicationId;

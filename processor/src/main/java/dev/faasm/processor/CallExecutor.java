@@ -56,6 +56,7 @@ final class CallExecutor implements CallRunner {
   private final CallMetrics metrics;
   private final CallTracing tracing;
   private final Function<String, Optional<Path>> sharedFiles;
+  private final RedisState state;
   private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
   private final Map<String, Claim> claims = new ConcurrentHashMap<>();
   private final AtomicInteger claimed = new AtomicInteger();
@@ -75,8 +76,10 @@ final class CallExecutor implements CallRunner {
       Clock clock,
       CallMetrics metrics,
       CallTracing tracing,
-      Function<String, Optional<Path>> sharedFiles) {
+      Function<String, Optional<Path>> sharedFiles,
+      RedisState state) {
     this.sharedFiles = sharedFiles;
+    this.state = state;
     this.metrics = metrics;
     this.tracing = tracing;
     this.runtime = runtime;
@@ -219,7 +222,7 @@ final class CallExecutor implements CallRunner {
                   ChainingHost host =
                       new ChainingHost(call, registry, waiter, producer, topics, config.maxChainDepth(), clock,
                           () -> claim.stillWanted(call), traceParent, store, config.chains(),
-                          () -> sharedFiles.apply(call.user()));
+                          () -> sharedFiles.apply(call.user()), state.forUser(call.user()));
                   return runtime
                       .execute(prepared.invocation(), host)
                       .thenCompose(outcome -> {

@@ -12,6 +12,7 @@ import dev.faasm.runtime.CallHost;
 import dev.faasm.runtime.CallHostException;
 import dev.faasm.runtime.ChainResult;
 import java.nio.file.Path;
+import dev.faasm.runtime.StateHost;
 import java.time.Clock;
 import java.time.Duration;
 import dev.faasm.resultstore.ResultStore;
@@ -49,6 +50,7 @@ final class ChainingHost implements CallHost {
   private final ResultStore store;
   private final ProcessorConfig.ChainLimits limits;
   private final Supplier<Optional<Path>> sharedFiles;
+  private final StateHost state;
 
   ChainingHost(
       Call parent,
@@ -62,10 +64,12 @@ final class ChainingHost implements CallHost {
       String traceParent,
       ResultStore store,
       ProcessorConfig.ChainLimits limits,
-      Supplier<Optional<Path>> sharedFiles) {
+      Supplier<Optional<Path>> sharedFiles,
+      StateHost state) {
     this.store = store;
     this.limits = limits;
     this.sharedFiles = sharedFiles;
+    this.state = state;
     this.stillWanted = stillWanted;
     this.traceParent = traceParent;
     this.parent = parent;
@@ -138,6 +142,12 @@ final class ChainingHost implements CallHost {
   @Override
   public Optional<Path> sharedFiles() {
     return sharedFiles.get();
+  }
+
+  /** The shared state of the call's user. */
+  @Override
+  public StateHost state() {
+    return state;
   }
 
   @Override

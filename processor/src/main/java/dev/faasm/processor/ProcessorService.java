@@ -13,6 +13,7 @@ import dev.faasm.runtime.FunctionRuntime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -56,6 +57,8 @@ public final class ProcessorService implements AutoCloseable {
   private ReplayService replays;
   private KafkaStreams streams;
   private boolean closed;
+  private StateConfig stateConfig = StateConfig.defaults();
+  private RedisState state;
 
   /** The runtime, registry, store and metrics are owned by the caller (shared with an edge in dev mode). */
   public ProcessorService(
@@ -77,10 +80,17 @@ public final class ProcessorService implements AutoCloseable {
     this.store = store;
   }
 
+  /** Limits of the shared state (before {@link #start()}; defaults otherwise). */
+  public synchronized ProcessorService withState(StateConfig config) {
+    this.stateConfig = Objects.requireNonNull(config, "config");
+    return this;
+  }
+
   public synchronized ProcessorService start() {
     waiter = new ResultWaiter(store, ResultStore.replyChannel(store.config().keyPrefix(), config.instanceId())).start();
     producer = kafka.producer("faasm-processor-" + config.instanceId());
     files = new SharedFiles(kafka, topics, "faasm-processor-" + config.instanceId()).start();
+    state = new RedisState(store.config(), stateConfig);
     AtomicInteger n = new AtomicInteger();
     io =
         Executors.newFixedThreadPool(
@@ -93,7 +103,7 @@ public final class ProcessorService implements AutoCloseable {
     CallMetrics callMetrics = new CallMetrics(metrics);
     CallExecutor executor =
         new CallExecutor(runtime, registry, store, waiter, producer, topics, config, io, Clock.systemUTC(),
-            callMetrics, new CallTracing(telemetry.getTracer("dev.faasm.processor")), files::root);
+            callMetrics, new CallTracing(telemetry.getTracer("dev.faasm.processor")), files::root, state);
     DeadLetters deadLetters =
         new DeadLetters(producer, topics.deadLetters(), "processor-" + config.instanceId(), Clock.systemUTC());
     StreamsBuilder builder = new StreamsBuilder();
@@ -223,6 +233,9 @@ public final class ProcessorService implements AutoCloseable {
         io.shutdownNow();
         Thread.currentThread().interrupt();
       }
+    }
+    if (state != null) {
+      state.close();
     }
     if (producer != null) {
       producer.close(Duration.ofSeconds(5));

@@ -7,6 +7,7 @@ import dev.faasm.runtime.CallHost;
 import dev.faasm.runtime.CallHostException;
 import dev.faasm.runtime.CallOutcome;
 import dev.faasm.runtime.ChainResult;
+import dev.faasm.runtime.StateHost;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -73,5 +74,11 @@ final class ReplayHost implements CallHost {
   /** The current version's digest of user/function, or "" if there is none. */
   static String current(dev.faasm.registry.FunctionRegistry registry, String user, String function) {
     return registry.currentDigest(user, function).orElse("");
+  }
+
+  /** A replay never reads or writes the live shared state (it would change what the original calls left). */
+  @Override
+  public StateHost state() {
+    return StateHost.unavailable("a replay does not read or write shared state");
   }
 }

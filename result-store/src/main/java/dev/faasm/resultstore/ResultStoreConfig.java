@@ -44,7 +44,8 @@ public record ResultStoreConfig(String redisUrl, Duration ttl, String keyPrefix)
     return new ResultStoreConfig(redisUrl, ttl, keyPrefix);
   }
 
-  URI uri() {
+  /** The parsed Redis URL. */
+  public URI uri() {
     return parse(redisUrl);
   }
 

@@ -12,6 +12,7 @@ final class CallContext {
   private final CallStreams streams;
   private final ChainedCalls chains;
   private final CallHost host;
+  private LocalState state;
   private byte[] writtenOutput;
   private CappedMemory memory;
 
@@ -26,6 +27,22 @@ final class CallContext {
     this.streams = new CallStreams(config.logLimitBytes(), config.outputLimitBytes());
     this.host = host;
     this.chains = new ChainedCalls(host, config.maxChainedCalls(), streams);
+  }
+
+  /** The call's shared state (local copies and held locks), made on first use. */
+  LocalState state() {
+    if (state == null) {
+      long memoryLimit = (long) config.memoryLimitPages() * RuntimeConfig.PAGE_BYTES;
+      state = new LocalState(host::state, memoryLimit, this::remaining, slot);
+    }
+    return state;
+  }
+
+  /** Releases the locks the call still holds; the local copies go with the call. */
+  void closeState() {
+    if (state != null) {
+      state.close();
+    }
   }
 
   Invocation invocation() {

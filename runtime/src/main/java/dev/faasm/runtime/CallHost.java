@@ -38,4 +38,12 @@ public interface CallHost {
   default Optional<Path> sharedFiles() {
     return Optional.empty();
   }
+
+  /**
+   * Faasm's shared state of the call's user ({@code __faasm_*_state*}, docs/abi.md). Asked once per call, on the guest
+   * thread, the first time the guest uses state.
+   */
+  default StateHost state() {
+    return StateHost.unavailable("this platform keeps no shared state");
+  }
 }

@@ -65,6 +65,9 @@ final class FaasmHostFunctions {
         if (entry != null) {
           return entry;
         }
+        if (StateHostFunctions.handles(name)) {
+          return new StateHostFunctions(context).handle(name);
+        }
         return (instance, args) -> {
           throw new GuestFailure(FailureKind.UNSUPPORTED_HOST_FUNCTION,
               "unsupported host function " + HostInterface.ENV + "." + name);

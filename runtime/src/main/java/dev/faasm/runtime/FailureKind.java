@@ -27,6 +27,11 @@ public enum FailureKind {
   INVALID_MODULE,
   /** A chained call could not be made or awaited: bad name, unknown handle, dispatch refused, no malloc. */
   CHAIN_FAILED,
+  /**
+   * A shared-state operation failed: a size limit per key or per user, a lock not granted in time or expired, a bad
+   * key or range, or the state store unreachable.
+   */
+  STATE_FAILED,
   /** A fault of the runtime, not of the guest. */
   INTERNAL,
   /**

@@ -193,6 +193,7 @@ public final class FunctionRuntime implements AutoCloseable {
       outcome = new GuestCall(module, context).run();
     } finally {
       guard.disarm();
+      context.closeState();
     }
     try {
       CappedMemory memory = context.memory();

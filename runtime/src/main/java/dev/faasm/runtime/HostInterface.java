@@ -23,9 +23,9 @@ final class HostInterface {
 
   private static final ValType I32 = ValType.I32;
 
-  /** Implemented {@code env} functions and their wasm32 types. */
+  /** Implemented {@code env} functions and their wasm32 types (with the entry-point and state functions). */
   static final Map<String, FunctionType> IMPLEMENTED =
-      withEntryFunctions(
+      withAll(
       Map.of(
           READ_INPUT, FunctionType.of(List.of(I32, I32), List.of(I32)),
           WRITE_OUTPUT, FunctionType.of(List.of(I32, I32), List.of()),
@@ -35,34 +35,12 @@ final class HostInterface {
           AWAIT_CALL_OUTPUT, FunctionType.of(List.of(I32, I32, I32), List.of(I32))));
 
   /**
-   * The rest of Faasm's {@code env.__faasm_*} interface (state, Python, S3, shared-memory, config, ...): modules
+   * The rest of Faasm's {@code env.__faasm_*} interface (Python, S3, shared-memory, config, ...): modules
    * importing these are accepted, and a call to one fails the call as unsupported.
    */
   static final Set<String> STUBBED =
       Set.of(
-          "__faasm_read_state",
-          "__faasm_read_state_ptr",
-          "__faasm_read_state_offset",
-          "__faasm_read_state_offset_ptr",
-          "__faasm_write_state",
-          "__faasm_write_state_offset",
-          "__faasm_write_state_from_file",
-          "__faasm_append_state",
-          "__faasm_read_appended_state",
-          "__faasm_clear_appended_state",
-          "__faasm_flag_state_dirty",
-          "__faasm_flag_state_offset_dirty",
-          "__faasm_push_state",
-          "__faasm_push_state_partial",
-          "__faasm_push_state_partial_mask",
-          "__faasm_pull_state",
           "__faasm_pull_state_offset",
-          "__faasm_lock_state_global",
-          "__faasm_unlock_state_global",
-          "__faasm_lock_state_read",
-          "__faasm_unlock_state_read",
-          "__faasm_lock_state_write",
-          "__faasm_unlock_state_write",
           "__faasm_get_py_user",
           "__faasm_get_py_func",
           "__faasm_get_py_entry",
@@ -89,9 +67,10 @@ final class HostInterface {
 
   private HostInterface() {}
 
-  private static Map<String, FunctionType> withEntryFunctions(Map<String, FunctionType> core) {
+  private static Map<String, FunctionType> withAll(Map<String, FunctionType> core) {
     Map<String, FunctionType> all = new HashMap<>(core);
     all.putAll(EntryHostFunctions.TYPES);
+    all.putAll(StateHostFunctions.TYPES);
     return Map.copyOf(all);
   }
 

@@ -77,7 +77,7 @@ class FailureModesTest {
     CallOutcome outcome = runBad(DEFAULTS, "stub", new byte[0]);
 
     assertFailed(FailureKind.UNSUPPORTED_HOST_FUNCTION, outcome);
-    assertEquals("unsupported host function env.__faasm_read_state", outcome.error());
+    assertEquals("unsupported host function env.__faasm_sm_critical_local", outcome.error());
   }
 
   @Test

@@ -51,7 +51,7 @@ class ModuleValidationTest {
   void acceptsAStubbedFaasmImportAndListsIt() {
     ModuleInfo info = runtime.validate(Wasm.load("bad", "stub"));
 
-    assertEquals(List.of("env.__faasm_read_state"), info.stubbedImports());
+    assertEquals(List.of("env.__faasm_sm_critical_local"), info.stubbedImports());
   }
 
   @Test
