@@ -58,6 +58,7 @@ demo        state_append    demo/state_append.c     host  __faasm_append_state,_
 demo        state_pi        demo/state_pi.c         host  __faasm_append_state,__faasm_await_call,__faasm_chain_ptr,__faasm_clear_appended_state,__faasm_read_appended_state,__faasm_read_input,__faasm_write_output
 demo        state_counter   demo/state_counter.c    host  __faasm_await_call,__faasm_chain_ptr,__faasm_lock_state_global,__faasm_lock_state_write,__faasm_pull_state,__faasm_push_state,__faasm_read_input,__faasm_read_state,__faasm_unlock_state_global,__faasm_unlock_state_write,__faasm_write_output,__faasm_write_state
 demo        state_hold      demo/state_hold.c       host  __faasm_lock_state_global,__faasm_push_state,__faasm_read_input,__faasm_read_state_size,__faasm_write_output,__faasm_write_state
+demo        state_file      demo/state_file.c       host  __faasm_read_input,__faasm_write_output,__faasm_write_state_from_file
 bench       fib             bench/fib.c             host  __faasm_read_input,__faasm_write_output
 bench       sha256          bench/sha256.c          host  __faasm_read_input,__faasm_write_output
 demo        chain_missing   demo/chain_missing.c    host  __faasm_read_input,__faasm_chain_name,__faasm_await_call,__faasm_write_output

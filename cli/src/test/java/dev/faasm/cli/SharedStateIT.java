@@ -46,6 +46,19 @@ class SharedStateIT {
   }
 
   @Test
+  void writeStateFromFileSetsTheValueFromAFileOfTheCall() throws Exception {
+    assertEquals("11", call("/f/demo/state_file", "from_file /tmp/data hello, file"));
+    assertEquals("hello, file", call("/f/demo/state_reader", "from_file"));
+    HttpResponse<byte[]> missing = cluster.post("/f/demo/state_file", "from_file /tmp/nothing-here");
+    assertEquals(500, missing.statusCode(), text(missing));
+    assertTrue(text(missing).contains("STATE_FAILED") && text(missing).contains("no such file: /tmp/nothing-here"),
+        text(missing));
+    HttpResponse<byte[]> escape = cluster.post("/f/demo/state_file", "from_file /tmp/../../etc/hostname");
+    assertTrue(text(escape).contains("'..' is not followed"), text(escape));
+    assertEquals("hello, file", call("/f/demo/state_reader", "from_file"), "failed calls changed nothing");
+  }
+
+  @Test
   void offsetWritesOfALargeValueAreReadBackByOffsetInAnotherCall() throws Exception {
     // 4 MiB written in 64 KiB chunks and pushed partially; samples read back by offset and through a mapped pointer;
     // a write through a mapped pointer; a push through a mask.

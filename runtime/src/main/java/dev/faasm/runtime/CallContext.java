@@ -13,6 +13,7 @@ final class CallContext {
   private final ChainedCalls chains;
   private final CallHost host;
   private LocalState state;
+  private GuestFiles files;
   private byte[] writtenOutput;
   private CappedMemory memory;
 
@@ -27,6 +28,16 @@ final class CallContext {
     this.streams = new CallStreams(config.logLimitBytes(), config.outputLimitBytes());
     this.host = host;
     this.chains = new ChainedCalls(host, config.maxChainedCalls(), streams);
+  }
+
+  /** The call's filesystem, once it has one (modules that can open files). */
+  void files(GuestFiles files) {
+    this.files = files;
+  }
+
+  /** The call's filesystem; {@code null} for a module that cannot open files. */
+  GuestFiles files() {
+    return files;
   }
 
   /** The call's shared state (local copies and held locks), made on first use. */

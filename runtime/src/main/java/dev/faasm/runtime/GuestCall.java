@@ -97,6 +97,7 @@ final class GuestCall {
     if (module.usesFiles()) {
       files = GuestFiles.create(sharedFiles());
       files.addTo(options);
+      context.files(files);
       readOnly = new ReadOnlyFds(GuestFiles.readOnlyPreopens());
     }
     return WasiPreview1.builder().withLogger(WASI_LOGGER).withOptions(options.build()).build();

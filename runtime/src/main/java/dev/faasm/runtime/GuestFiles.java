@@ -83,6 +83,49 @@ final class GuestFiles implements AutoCloseable {
     options.withDirectory(FAASM_URL, share);
   }
 
+  /**
+   * The bytes of the file at {@code guestPath} as the guest sees it (an absolute path under {@code /tmp}, {@code
+   * /etc} or {@code /share}, or {@code faasm://<path>} for a shared file), at most {@code maxBytes}; never anything
+   * of the host.
+   *
+   * @throws IOException if there is no such file, the path leaves its tree, or the file is larger
+   */
+  byte[] read(String guestPath, long maxBytes) throws IOException {
+    String path = guestPath.startsWith("faasm://") ? SHARE + "/" + guestPath.substring("faasm://".length()) : guestPath;
+    Path base;
+    String rest;
+    if (path.equals(TMP) || path.startsWith(TMP + "/")) {
+      base = tmp.getPath("/");
+      rest = path.substring(TMP.length());
+    } else if (path.equals(ETC) || path.startsWith(ETC + "/")) {
+      base = ETC_TREE;
+      rest = path.substring(ETC.length());
+    } else if (path.equals(SHARE) || path.startsWith(SHARE + "/")) {
+      base = share;
+      rest = path.substring(SHARE.length());
+    } else {
+      throw new IOException("no such file: " + guestPath + " (files are under /tmp, /etc and /share)");
+    }
+    Path file = base;
+    for (String part : rest.split("/")) {
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      if (part.equals("..")) {
+        throw new IOException("no such file: " + guestPath + " ('..' is not followed)");
+      }
+      file = file.resolve(part);
+    }
+    if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException("no such file: " + guestPath);
+    }
+    long size = Files.size(file);
+    if (size > maxBytes) {
+      throw new IOException(guestPath + " is " + size + " bytes, over the limit of " + maxBytes);
+    }
+    return Files.readAllBytes(file);
+  }
+
   /** The fds of the read-only preopens. */
   static Set<Integer> readOnlyPreopens() {
     return Set.of(FIRST_PREOPEN_FD, FIRST_PREOPEN_FD + 2, FIRST_PREOPEN_FD + 3, FIRST_PREOPEN_FD + 4);

@@ -124,10 +124,7 @@ final class StateHostFunctions {
       case WRITE_STATE_OFFSET:
         return (in, a) -> writeStateOffset(in, key(in, a[0], name), (int) a[1], (int) a[2], (int) a[3], (int) a[4]);
       case WRITE_STATE_FROM_FILE:
-        return (in, a) -> {
-          throw new StateException(name + ": key '" + key(in, a[0], name) + "': no file system to read '"
-              + string(in, a[1], 4096, name, "path") + "' from in this call");
-        };
+        return (in, a) -> writeStateFromFile(in, key(in, a[0], name), string(in, a[1], 4096, name, "path"));
       case FLAG_STATE_DIRTY:
         return (in, a) -> flagDirty(in, key(in, a[0], name), (int) a[1], 0, (int) a[1], name);
       case FLAG_STATE_OFFSET_DIRTY:
@@ -222,6 +219,29 @@ final class StateHostFunctions {
     state().write(v, 0, bytes);
     toGuest(in, v);
     return 0;
+  }
+
+  /**
+   * As Faasm: the file's bytes become the key's value, pushed at once; returns their length. The file is read from the
+   * call's own filesystem ({@code /tmp}, {@code /etc}, {@code /share}, {@code faasm://}).
+   */
+  private long writeStateFromFile(Instance in, String key, String path) {
+    GuestFiles files = context.files();
+    if (files == null) {
+      throw new StateException(WRITE_STATE_FROM_FILE + ": key '" + key + "': this module cannot open files, so there "
+          + "is no '" + path + "' to read");
+    }
+    byte[] bytes;
+    try {
+      bytes = files.read(path, Integer.MAX_VALUE - 8);
+    } catch (java.io.IOException e) {
+      throw new StateException(WRITE_STATE_FROM_FILE + ": key '" + key + "': " + e.getMessage());
+    }
+    LocalState.Value v = state().value(key, bytes.length, WRITE_STATE_FROM_FILE);
+    state().write(v, 0, bytes);
+    toGuest(in, v);
+    state().pushFull(key, v);
+    return bytes.length;
   }
 
   private long writeStateOffset(Instance in, String key, int total, int offset, int data, int length) {
