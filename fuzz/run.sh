@@ -45,11 +45,11 @@ for target in "${targets[@]}"; do
   if JAZZER_FUZZ=1 mvn -B -o -q -pl "$module" -am test \
       -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
       -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1="-max_total_time=$seconds" >"$log" 2>&1; then
-    echo "  no finding: $(grep -Eo '#[0-9]+ +DONE.*' "$log" | tail -1)"
+    echo "  no finding: $(grep -aE "^Done [0-9]+ runs" "$log" | tail -1)"
   else
     failed=1
     echo "  FINDING (or build failure): see $log"
-    grep -E 'FuzzerSecurityIssue|Exception|Error:|Test input' "$log" | head -5 | sed 's/^/    /'
+    grep -aE 'FuzzTestFindingException|Caused by|crash-' "$log" | head -5 | sed 's/^/    /'
   fi
 done
 exit $failed
