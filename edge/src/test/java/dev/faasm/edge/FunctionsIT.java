@@ -132,6 +132,50 @@ class FunctionsIT extends EdgeTestBase {
     assertEquals("POST", r.headers().firstValue("Allow").orElse(""));
     HttpResponse<byte[]> h = post("/health", new byte[0]);
     assertEquals(405, h.statusCode());
-    assertEquals("GET", h.headers().firstValue("Allow").orElse(""));
+    assertEquals("GET, HEAD", h.headers().firstValue("Allow").orElse(""));
+  }
+
+  @Test
+  void concurrentUploadsOfOneNameCreateItOnceAndTheLastOneWins() throws Exception {
+    String user = "u" + CallIds.random().substring(0, 10);
+    int uploads = 20;
+    java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>> answers = new java.util.ArrayList<>();
+    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+    for (int i = 0; i < uploads; i++) {
+      // Each a different module (echo plus a custom section naming it), so that describe tells which one won.
+      byte[] module = withCustomSection(echo, "upload-" + i);
+      answers.add(client.sendAsync(http.request("/f/" + user + "/racy").PUT(HttpRequest.BodyPublishers.ofByteArray(
+          module)).build(), HttpResponse.BodyHandlers.ofByteArray()));
+    }
+    int created = 0;
+    java.util.TreeMap<java.time.Instant, String> digestByTime = new java.util.TreeMap<>();
+    for (var answer : answers) {
+      HttpResponse<byte[]> r = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(r.statusCode() == 201 || r.statusCode() == 200, text(r));
+      created += r.statusCode() == 201 ? 1 : 0;
+      java.util.Map<String, Object> body = com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(r.body());
+      assertEquals(null, digestByTime.put(java.time.Instant.parse((String) body.get("uploadedAt")),
+          (String) body.get("digest")),
+          "two uploads answered the same uploadedAt");
+    }
+    assertEquals(1, created, "uploads answered 201 created");
+
+    java.util.Map<String, Object> described = com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(
+        get("/f/" + user + "/racy").body());
+    java.time.Instant newest = digestByTime.lastKey();
+    assertEquals(newest, java.time.Instant.parse((String) described.get("uploadedAt")),
+        "describe shows the upload with the newest time");
+    assertEquals(digestByTime.get(newest), described.get("digest"));
+  }
+
+  private static byte[] withCustomSection(byte[] module, String name) {
+    byte[] n = name.getBytes(StandardCharsets.UTF_8);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(module);
+    out.write(0);
+    out.write(n.length + 1);
+    out.write(n.length);
+    out.writeBytes(n);
+    return out.toByteArray();
   }
 }
