@@ -30,7 +30,11 @@ final class ModuleFraming {
     pos = 8;
     while (pos < wasm.length) {
       int id = wasm[pos++] & 0xFF;
-      long size = uleb("size of section " + id, wasm.length);
+      long size = uleb("size of section " + id, Long.MAX_VALUE);
+      if (size > wasm.length - pos) {
+        throw new InvalidModuleException("malformed module: section " + id + " of " + size + " bytes runs past the"
+            + " end of the module (" + (wasm.length - pos) + " bytes left)");
+      }
       int end = pos + (int) size;
       switch (id) {
         case 0 -> name("custom section name", end);
