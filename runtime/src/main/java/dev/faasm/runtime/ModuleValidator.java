@@ -57,12 +57,18 @@ final class ModuleValidator {
             where -> {
               throw invalid("SIMD is not supported (" + where + ")");
             });
-    List<String> stubs = checkImports(module);
-    EntryKind entry = entryKind(module);
-    checkMemory(module, entry);
-    checkSegments(module);
-    checkAwaitOutput(module);
-    return new Validated(new ModuleInfo(digest, wasm.length, entry, stubs), module);
+    try {
+      List<String> stubs = checkImports(module);
+      EntryKind entry = entryKind(module);
+      checkMemory(module, entry);
+      checkSegments(module);
+      checkAwaitOutput(module);
+      return new Validated(new ModuleInfo(digest, wasm.length, entry, stubs), module);
+    } catch (IndexOutOfBoundsException e) {
+      // The parser does not check every index a module holds (exports, imports' types): one out of range is a
+      // malformed module, not an error of ours.
+      throw new InvalidModuleException("malformed module: an index out of range (" + e.getMessage() + ")", e);
+    }
   }
 
   private static void checkHeader(byte[] wasm) {
@@ -99,7 +105,12 @@ final class ModuleValidator {
         throw invalid("unsupported import " + name + ": only functions can be imported, not a "
             + imported.importType().name().toLowerCase(Locale.ROOT));
       }
-      FunctionType type = module.typeSection().getType(((FunctionImport) imported).typeIndex());
+      int typeIndex = ((FunctionImport) imported).typeIndex();
+      if (typeIndex < 0 || typeIndex >= module.typeSection().typeCount()) {
+        throw invalid("malformed module: import " + name + " names type " + typeIndex + " of "
+            + module.typeSection().typeCount());
+      }
+      FunctionType type = module.typeSection().getType(typeIndex);
       if (HostInterface.WASI.equals(imported.module())) {
         requireType(name, HostInterface.WASI_FUNCTIONS.get(imported.name()), type);
       } else if (HostInterface.ENV.equals(imported.module())

@@ -133,6 +133,14 @@ class ModuleValidationTest {
   }
 
   @Test
+  void rejectsAnImportOfATypeTheModuleDoesNotHave() {
+    // Found by fuzzing: the parser does not check it, and looking the type up threw IndexOutOfBoundsException.
+    byte[] wasm = java.util.HexFormat.of().parseHex("0061736d01000000010b0260037f7f7f017f600000023a0203656e76125f"
+        + "5f666161736d5f636861696e5f6e616d65000003656e76195f5f666161736d5f61776169745f63616c0061736d016c5f00006f");
+    assertRejected("malformed module: import", wasm);
+  }
+
+  @Test
   void rejectsAFunctionWithTooManyLocals() {
     runtime.validate(ModuleBytes.withLocals(1000));
     assertRejected("function body 0 declares more than 50000 locals", ModuleBytes.withLocals(4_000_000_000L));
