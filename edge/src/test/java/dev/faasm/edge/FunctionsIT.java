@@ -56,6 +56,18 @@ class FunctionsIT extends EdgeTestBase {
   }
 
   @Test
+  void uploadRejectsAModuleThatCouldNeverRunNamingWhy() throws Exception {
+    // _start chains "x" and awaits its output with __faasm_await_call_output, but exports no malloc.
+    byte[] awaitsOutputWithoutMalloc = HexFormat.of().parseHex("0061736d01000000010b0260037f7f7f017f600000023a0203"
+        + "656e76125f5f666161736d5f636861696e5f6e616d65000003656e76195f5f666161736d5f61776169745f63616c6c5f6f757470"
+        + "75740000030201010503010001071302066d656d6f72790200065f737461727400020a1301110041004100410010004110411410"
+        + "011a0b0b08010041000b027800");
+    HttpResponse<byte[]> r = put("/f/simon/no_malloc/", awaitsOutputWithoutMalloc);
+    assertJsonError(r, 400, "invalid module: imports env.__faasm_await_call_output but does not export malloc");
+    assertEquals(404, get("/f/simon/no_malloc").statusCode());
+  }
+
+  @Test
   void uploadRejectsAnEmptyBody() throws Exception {
     assertJsonError(put("/f/simon/empty/", new byte[0]), 400, "empty request body");
   }
