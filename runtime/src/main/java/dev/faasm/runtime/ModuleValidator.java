@@ -94,7 +94,7 @@ final class ModuleValidator {
       throw new InvalidModuleException("malformed module: " + e, e);
     } catch (AssertionError e) {
       // One of the parser's own consistency checks, active under -ea (tests), failed on these bytes; without -ea
-      // the same bytes are rejected later. Either way: malformed.
+      // the parser skips that check and the rest of validation judges the module. Either way no internal error.
       throw new InvalidModuleException("malformed module: " + e, e);
     }
   }
