@@ -249,8 +249,8 @@ final class ModuleValidator {
       Import imported = imports.getImport(i);
       if (HostInterface.ENV.equals(imported.module()) && HostInterface.AWAIT_CALL_OUTPUT.equals(imported.name())
           && findFunctionExport(module, MALLOC).isEmpty()) {
-        throw invalid("imports env." + HostInterface.AWAIT_CALL_OUTPUT + " but does not export malloc, which the host needs to"
-            + " hand over the output (link with -Wl,--export=malloc)");
+        throw invalid("imports env." + HostInterface.AWAIT_CALL_OUTPUT + " but does not export malloc, which the host"
+            + " needs to hand over the output (link with -Wl,--export=malloc)");
       }
     }
   }

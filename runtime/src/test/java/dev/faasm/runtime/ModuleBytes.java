@@ -17,7 +17,7 @@ final class ModuleBytes {
         section(10, vec(body(bytes(0x41, 0x00)))));
   }
 
-  /** {@code _start} doing nothing, one memory of {@code pages}, one data segment of {@code length} bytes at {@code at}. */
+  /** {@code _start} doing nothing, a memory of {@code pages}, a data segment of {@code length} bytes at {@code at}. */
   static byte[] dataSegmentAt(int pages, int at, int length) {
     return module(
         section(1, vec(bytes(0x60, 0, 0))),
