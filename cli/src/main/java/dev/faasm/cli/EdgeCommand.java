@@ -2,7 +2,9 @@ package dev.faasm.cli;
 
 import dev.faasm.edge.EdgeConfig;
 import dev.faasm.protocol.Quota;
+import dev.faasm.edge.EdgeLimits;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +92,31 @@ final class EdgeCommand implements Callable<Integer> {
           quotaModuleMib < 0 ? Quota.UNSET : quotaModuleMib * 1024 * 1024);
     }
 
+
+    @Option(names = "--idle-timeout-seconds", defaultValue = "${env:FAASM_IDLE_TIMEOUT_SECONDS:-30}",
+        description = "close a connection that starts no request for this long (FAASM_IDLE_TIMEOUT_SECONDS; "
+            + "default ${DEFAULT-VALUE})")
+    long idleTimeoutSeconds;
+
+    @Option(names = "--header-timeout-seconds", defaultValue = "${env:FAASM_HEADER_TIMEOUT_SECONDS:-10}",
+        description = "close a connection whose request headers take longer (FAASM_HEADER_TIMEOUT_SECONDS; "
+            + "default ${DEFAULT-VALUE})")
+    long headerTimeoutSeconds;
+
+    @Option(names = "--body-timeout-seconds", defaultValue = "${env:FAASM_BODY_TIMEOUT_SECONDS:-60}",
+        description = "answer 408 to a request body that takes longer (FAASM_BODY_TIMEOUT_SECONDS; "
+            + "default ${DEFAULT-VALUE})")
+    long bodyTimeoutSeconds;
+
+    @Option(names = "--max-connections", defaultValue = "${env:FAASM_MAX_CONNECTIONS:-0}",
+        description = "open connections at most; 0 = 3/4 of the file-descriptor limit (FAASM_MAX_CONNECTIONS; "
+            + "default ${DEFAULT-VALUE})")
+    int maxConnections;
+
+    @Option(names = "--max-header-kib", defaultValue = "${env:FAASM_MAX_HEADER_KIB:-16}",
+        description = "request line and headers at most, 431 above (FAASM_MAX_HEADER_KIB; default ${DEFAULT-VALUE})")
+    int maxHeaderKib;
+
     EdgeConfig config(String instanceId, String defaultHost) {
       return EdgeConfig.defaults()
           .withHost(host == null || host.isBlank() ? defaultHost : host)
@@ -97,7 +124,13 @@ final class EdgeCommand implements Callable<Integer> {
           .withSyncWait(java.time.Duration.ofSeconds(syncWaitSeconds))
           .withMaxInputBytes(maxInputMib * 1024 * 1024)
           .withMaxModuleBytes(maxModuleMib * 1024 * 1024)
-          .withInstanceId("edge-" + instanceId);
+          .withInstanceId("edge-" + instanceId)
+          .withLimits(EdgeLimits.defaults()
+              .withNoRequestTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+              .withRequestParseTimeout(Duration.ofSeconds(headerTimeoutSeconds))
+              .withBodyReadTimeout(Duration.ofSeconds(bodyTimeoutSeconds))
+              .withMaxConnections(maxConnections)
+              .withMaxHeaderBytes(maxHeaderKib * 1024));
     }
   }
 }

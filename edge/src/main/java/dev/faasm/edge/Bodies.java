@@ -52,6 +52,10 @@ final class Bodies {
     receiver.receiveFullBytes(
         (ex, body) -> {
           try {
+            EdgeException malformed = ChunkedFraming.malformed(ex);
+            if (malformed != null) {
+              throw malformed;
+            }
             then.accept(ex, body);
           } catch (Exception e) {
             Errors.send(ex, e);
@@ -60,6 +64,9 @@ final class Bodies {
         (ex, error) -> {
           // Stop buffering; ending the exchange discards the rest of the body (or closes the connection).
           receiver.pause();
+          if (ex.isResponseStarted()) {
+            return; // already answered, e.g. 408 by BodyDeadline, which closes the connection
+          }
           if (tooBig(error)) {
             Errors.send(ex, EdgeException.tooLarge(what, -1, limit));
           } else {

@@ -222,25 +222,44 @@ public final class Edge implements AutoCloseable {
     }
   }
 
-  private static HttpHandler rootHandler(HttpHandler router) {
-    return Handlers.exceptionHandler(new HttpContinueReadHandler(router))
+  private HttpHandler rootHandler(HttpHandler router) {
+    HttpHandler limited = new HeaderLimit(config.limits().maxHeaderBytes(), new ChunkedFraming(
+        new BodyDeadline(config.limits().bodyReadTimeout(), new HttpContinueReadHandler(router))));
+    return Handlers.exceptionHandler(limited)
         .addExceptionHandler(Throwable.class, ex -> Errors.send(ex, ex.getAttachment(ExceptionHandler.THROWABLE)));
   }
 
   private Undertow server(HttpHandler handler) {
     // What Undertow reads of a body at most, refused bodies included (see Bodies): twice the largest limit.
     long maxBody = 2L * Math.max(config.maxInputBytes(), config.maxModuleBytes());
+    EdgeLimits limits = config.limits();
+    long descriptors = EdgeLimits.descriptorLimit();
+    int connections = limits.connectionCap(descriptors);
+    if (limits.maxConnections() > connections) {
+      log.warn("edge {}: connection cap lowered from {} to {}: the process may open {} file descriptors",
+          config.instanceId(), limits.maxConnections(), connections, descriptors);
+    }
+    log.info("edge {}: at most {} connections ({} file descriptors), headers up to {} bytes, idle connections closed "
+        + "after {} s", config.instanceId(), connections, descriptors, limits.maxHeaderBytes(),
+        limits.noRequestTimeout().toSeconds());
     return Undertow.builder()
         .addHttpListener(config.port(), config.host())
         .setIoThreads(config.ioThreads())
         .setWorkerThreads(config.workerThreads())
         .setSocketOption(Options.BACKLOG, config.backlog())
-        // Many idle waiting callers: never cap connections below what the OS allows.
-        .setSocketOption(Options.CONNECTION_HIGH_WATER, 1_000_000)
-        .setSocketOption(Options.CONNECTION_LOW_WATER, 1_000_000)
+        // At the cap the server stops accepting until a connection closes (new ones wait in the backlog), so it
+        // never runs out of file descriptors for Kafka, Redis and its own files. XNIO splits the cap evenly among
+        // the IO threads.
+        .setSocketOption(Options.CONNECTION_HIGH_WATER, connections)
+        .setSocketOption(Options.CONNECTION_LOW_WATER, connections)
         .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, maxBody)
-        // A waiting synchronous call has a request in progress, so this only reaps idle keep-alive connections.
-        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 5 * 60_000)
+        // Over maxHeaderBytes is answered 431 by HeaderLimit; this is only Undertow's own backstop.
+        .setServerOption(UndertowOptions.MAX_HEADER_SIZE, limits.hardHeaderBytes())
+        // No request on a connection (a new one that sends nothing, an idle keep-alive one): closed. A request in
+        // progress, such as a synchronous call waiting for its result, is not affected.
+        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) limits.noRequestTimeout().toMillis())
+        // Headers trickled byte by byte (slowloris): closed once they took this long.
+        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) limits.requestParseTimeout().toMillis())
         .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, (int) CLOSE_TIMEOUT.toMillis())
         .setHandler(handler)
         .build();

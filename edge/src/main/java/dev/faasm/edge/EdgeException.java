@@ -36,7 +36,11 @@ class EdgeException extends RuntimeException {
   }
 
   static EdgeException methodNotAllowed(String method, String path, Collection<String> allowed) {
-    String allow = String.join(", ", new TreeSet<>(allowed));
+    TreeSet<String> methods = new TreeSet<>(allowed);
+    if (methods.contains("GET")) {
+      methods.add("HEAD");
+    }
+    String allow = String.join(", ", methods);
     return new EdgeException(405, "method " + method + " not allowed on " + path + "; allowed: " + allow)
         .header("Allow", allow);
   }

@@ -61,10 +61,11 @@ final class FunctionHandlers {
   private void publish(HttpServerExchange exchange, Target.Function target, byte[] wasm) {
     tenants.checkStorage(registry, target.user(), target.function(), wasm.length);
     ModuleInfo info = validation.record(() -> runtime.validate(wasm));
-    boolean replacing = registry.lookup(target.user(), target.function()).isPresent();
     FunctionMeta meta = new FunctionMeta(target.user(), target.function(), info.digest(), wasm.length, clock.millis());
-    CompletableFuture<FunctionMeta> stored = registry.publish(meta, wasm);
-    stored.whenComplete((m, error) -> Dispatch.toIoThread(exchange, () -> {
+    // Created or replaced, and the upload time, are decided by the record's place on the functions topic: of many
+    // concurrent uploads of one name exactly one is created, and the last one is what describe shows.
+    CompletableFuture<FunctionRegistry.Published> stored = registry.publishFunction(meta, wasm);
+    stored.whenComplete((published, error) -> Dispatch.toIoThread(exchange, () -> {
       if (error != null) {
         Errors.send(exchange, EdgeException.unavailable(
             "function registry unavailable: cannot store " + target.qualifiedName() + ": "
@@ -72,8 +73,9 @@ final class FunctionHandlers {
         return;
       }
       log.info("uploaded {} ({} bytes, digest {})", target.qualifiedName(), wasm.length, info.digest());
-      Json body = json(m).put("entry", info.entry().name()).put("stubbedImports", info.stubbedImports());
-      Responses.json(exchange, replacing ? 200 : 201, body);
+      Json body = json(published.meta()).put("entry", info.entry().name())
+          .put("stubbedImports", info.stubbedImports());
+      Responses.json(exchange, published.created() ? 201 : 200, body);
     }));
   }
 

@@ -23,6 +23,7 @@ import java.util.Optional;
  * POST   /replays                      start a replay         202 + Location | 400 | 404 target function | 413
  * GET    /replays/&lt;id&gt;                 a replay's report      200 | 404
  * GET    /health, /ready                                   200 | 503
+ * HEAD   any GET route: the GET answer without its body
  * </pre>
  *
  * <p>Every route under {@code /f/}, {@code /fa/}, {@code /calls/} and {@code /replays} is checked by {@link Tenants}
@@ -59,8 +60,11 @@ final class Router implements HttpHandler {
       throw EdgeException.notFound("no route for " + exchange.getRequestMethod() + " " + RequestPath.shorten(path));
     }
     Target target = parsed.get();
-    exchange.putAttachment(EdgeMetrics.ROUTE, route(target, exchange.getRequestMethod().toString()));
     String method = exchange.getRequestMethod().toString();
+    if (method.equals("HEAD") && target.methods().contains("GET")) {
+      method = "GET"; // answered as GET; Undertow sends the headers (Content-Length included) without the body
+    }
+    exchange.putAttachment(EdgeMetrics.ROUTE, route(target, method));
     if (!target.methods().contains(method)) {
       throw EdgeException.methodNotAllowed(method, RequestPath.shorten(path), target.methods());
     }

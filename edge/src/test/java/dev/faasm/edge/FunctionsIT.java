@@ -56,6 +56,18 @@ class FunctionsIT extends EdgeTestBase {
   }
 
   @Test
+  void uploadRejectsAModuleThatCouldNeverRunNamingWhy() throws Exception {
+    // _start chains "x" and awaits its output with __faasm_await_call_output, but exports no malloc.
+    byte[] awaitsOutputWithoutMalloc = HexFormat.of().parseHex("0061736d01000000010b0260037f7f7f017f600000023a0203"
+        + "656e76125f5f666161736d5f636861696e5f6e616d65000003656e76195f5f666161736d5f61776169745f63616c6c5f6f757470"
+        + "75740000030201010503010001071302066d656d6f72790200065f737461727400020a1301110041004100410010004110411410"
+        + "011a0b0b08010041000b027800");
+    HttpResponse<byte[]> r = put("/f/simon/no_malloc/", awaitsOutputWithoutMalloc);
+    assertJsonError(r, 400, "invalid module: imports env.__faasm_await_call_output but does not export malloc");
+    assertEquals(404, get("/f/simon/no_malloc").statusCode());
+  }
+
+  @Test
   void uploadRejectsAnEmptyBody() throws Exception {
     assertJsonError(put("/f/simon/empty/", new byte[0]), 400, "empty request body");
   }
@@ -132,6 +144,50 @@ class FunctionsIT extends EdgeTestBase {
     assertEquals("POST", r.headers().firstValue("Allow").orElse(""));
     HttpResponse<byte[]> h = post("/health", new byte[0]);
     assertEquals(405, h.statusCode());
-    assertEquals("GET", h.headers().firstValue("Allow").orElse(""));
+    assertEquals("GET, HEAD", h.headers().firstValue("Allow").orElse(""));
+  }
+
+  @Test
+  void concurrentUploadsOfOneNameCreateItOnceAndTheLastOneWins() throws Exception {
+    String user = "u" + CallIds.random().substring(0, 10);
+    int uploads = 20;
+    java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>> answers = new java.util.ArrayList<>();
+    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+    for (int i = 0; i < uploads; i++) {
+      // Each a different module (echo plus a custom section naming it), so that describe tells which one won.
+      byte[] module = withCustomSection(echo, "upload-" + i);
+      answers.add(client.sendAsync(http.request("/f/" + user + "/racy").PUT(HttpRequest.BodyPublishers.ofByteArray(
+          module)).build(), HttpResponse.BodyHandlers.ofByteArray()));
+    }
+    int created = 0;
+    java.util.TreeMap<java.time.Instant, String> digestByTime = new java.util.TreeMap<>();
+    for (var answer : answers) {
+      HttpResponse<byte[]> r = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(r.statusCode() == 201 || r.statusCode() == 200, text(r));
+      created += r.statusCode() == 201 ? 1 : 0;
+      java.util.Map<String, Object> body = com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(r.body());
+      assertEquals(null, digestByTime.put(java.time.Instant.parse((String) body.get("uploadedAt")),
+          (String) body.get("digest")),
+          "two uploads answered the same uploadedAt");
+    }
+    assertEquals(1, created, "uploads answered 201 created");
+
+    java.util.Map<String, Object> described = com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(
+        get("/f/" + user + "/racy").body());
+    java.time.Instant newest = digestByTime.lastKey();
+    assertEquals(newest, java.time.Instant.parse((String) described.get("uploadedAt")),
+        "describe shows the upload with the newest time");
+    assertEquals(digestByTime.get(newest), described.get("digest"));
+  }
+
+  private static byte[] withCustomSection(byte[] module, String name) {
+    byte[] n = name.getBytes(StandardCharsets.UTF_8);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(module);
+    out.write(0);
+    out.write(n.length + 1);
+    out.write(n.length);
+    out.writeBytes(n);
+    return out.toByteArray();
   }
 }

@@ -20,8 +20,9 @@ import java.util.List;
  *
  * <p>Evolution: fields are only ever added, with new numbers; a reader ignores fields it does not know (a newer
  * writer's) and sees defaults for fields an older writer did not set. Records of the format before protobuf (a type
- * tag and version byte 1) are still read, by {@link LegacyCodec}. A record that is neither is rejected with a {@link
- * ProtocolException} naming the problem, never misread.
+ * tag and version byte 1) are still read, by {@link LegacyCodec}, and must carry the same required fields. A record
+ * that is neither, or lacks a required field, is rejected with a {@link ProtocolException} naming the problem, never
+ * misread.
  */
 public final class Codec {
   private static final byte[] WASM_MAGIC = {0x00, 0x61, 0x73, 0x6d};
@@ -53,7 +54,10 @@ public final class Codec {
 
   public static Call decodeCall(byte[] data) {
     if (LegacyCodec.isLegacy(data, LegacyCodec.CALL)) {
-      return LegacyCodec.decodeCall(data);
+      Call c = LegacyCodec.decodeCall(data);
+      require(!c.callId().isEmpty(), "call: no call id");
+      require(!c.user().isEmpty() && !c.function().isEmpty(), "call " + c.callId() + ": no user or function");
+      return c;
     }
     CallRecord r = parse(data, "call", CallRecord.parser());
     require(!r.getCallId().isEmpty(), "call: no call id");
@@ -115,7 +119,9 @@ public final class Codec {
 
   public static CallResult decodeResult(byte[] data) {
     if (LegacyCodec.isLegacy(data, LegacyCodec.RESULT)) {
-      return LegacyCodec.decodeResult(data);
+      CallResult r = LegacyCodec.decodeResult(data);
+      require(!r.callId().isEmpty(), "call result: no call id");
+      return r;
     }
     ResultRecord r = parse(data, "call result", ResultRecord.parser());
     require(!r.getCallId().isEmpty(), "call result: no call id");
@@ -149,7 +155,9 @@ public final class Codec {
 
   public static CallStatus decodeStatus(byte[] data) {
     if (LegacyCodec.isLegacy(data, LegacyCodec.STATUS)) {
-      return LegacyCodec.decodeStatus(data);
+      CallStatus st = LegacyCodec.decodeStatus(data);
+      require(!st.callId().isEmpty(), "call status: no call id");
+      return st;
     }
     StatusRecord r = parse(data, "call status", StatusRecord.parser());
     require(!r.getCallId().isEmpty(), "call status: no call id");
@@ -171,7 +179,10 @@ public final class Codec {
 
   public static FunctionMeta decodeFunction(byte[] data) {
     if (LegacyCodec.isLegacy(data, LegacyCodec.FUNCTION)) {
-      return LegacyCodec.decodeFunction(data);
+      FunctionMeta f = LegacyCodec.decodeFunction(data);
+      require(!f.user().isEmpty() && !f.function().isEmpty() && !f.digest().isEmpty(),
+          "function: user, function and digest are required");
+      return f;
     }
     FunctionRecord r = parse(data, "function", FunctionRecord.parser());
     require(!r.getUser().isEmpty() && !r.getFunction().isEmpty() && !r.getDigest().isEmpty(),

@@ -30,6 +30,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -58,6 +59,8 @@ import org.slf4j.LoggerFactory;
 public final class FunctionRegistry implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FunctionRegistry.class);
   private static final long MEMORY_CACHE_BYTES = 256L * 1024 * 1024;
+  private static final Duration READ_BACK_TIMEOUT = Duration.ofSeconds(30);
+  private static final int RECENTLY_APPLIED = 10_000;
 
   private final Topics topics;
   private final KafkaProducer<String, byte[]> producer;
@@ -77,6 +80,14 @@ public final class FunctionRegistry implements AutoCloseable {
   private final Map<String, byte[]> memoryCache = new LinkedHashMap<>(16, 0.75f, true);
   private long memoryCacheBytes;
   private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+  /** Publishers waiting for their function record to be read back, and records read back before anyone asked. */
+  private final Map<Position, CompletableFuture<Published>> readBacks = new HashMap<>();
+  private final Map<Position, Published> recentlyApplied = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Position, Published> eldest) {
+      return size() > RECENTLY_APPLIED;
+    }
+  };
   private final Thread reader;
   private volatile boolean closed;
 
@@ -141,12 +152,27 @@ public final class FunctionRegistry implements AutoCloseable {
     return out;
   }
 
+  /** What storing a function did, as decided by its record's place on the functions topic. */
+  public record Published(FunctionMeta meta, boolean created) {}
+
   /**
-   * Stores the module (by digest) then points user/function at it; completes when both are durable. The second send
-   * is made from a pool thread, never from the producer's callback (network) thread, where a send that needs metadata
-   * would wait for the very thread that fetches it.
+   * Stores the module (by digest) then points user/function at it; completes with the stored function when both are
+   * durable and this registry has read the function's record back. See {@link #publishFunction}.
    */
   public CompletableFuture<FunctionMeta> publish(FunctionMeta meta, byte[] wasm) {
+    return publishFunction(meta, wasm).thenApply(Published::meta);
+  }
+
+  /**
+   * Stores the module (by digest) then points user/function at it, and completes once this registry has read that
+   * record back from the functions topic: the topic's order (one partition per name) decides. The upload is
+   * {@code created} when the name had no function just before its record, else it replaced one; its {@code uploadedAt}
+   * is its own time, or one millisecond after the version it replaced if that is later, so the last accepted upload
+   * of a name is always the newest, on every edge and processor. The second send is made from a pool thread, never
+   * from the producer's callback (network) thread, where a send that needs metadata would wait for the very thread
+   * that fetches it.
+   */
+  public CompletableFuture<Published> publishFunction(FunctionMeta meta, byte[] wasm) {
     StoredModule module = new StoredModule(meta.digest(), wasm, clock.millis());
     return send(topics.modules(), meta.digest(), Codec.encode(module))
         .thenComposeAsync(
@@ -155,16 +181,50 @@ public final class FunctionRegistry implements AutoCloseable {
               return send(topics.functions(), meta.key(), Codec.encode(meta));
             },
             ForkJoinPool.commonPool())
-        .thenApplyAsync(
-            v -> {
-              applyFunction(meta.key(), meta, clock.millis());
-              return meta;
-            },
-            ForkJoinPool.commonPool());
+        .thenCompose(this::readBack);
   }
 
-  private CompletableFuture<Void> send(String topic, String key, byte[] value) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
+  /** Where a function record landed on the functions topic. */
+  private record Position(int partition, long offset) {}
+
+  /** Completes when the reader has applied the record at {@code md}, with what applying it did. */
+  private CompletableFuture<Published> readBack(RecordMetadata md) {
+    Position at = new Position(md.partition(), md.offset());
+    CompletableFuture<Published> applied = new CompletableFuture<>();
+    synchronized (readBacks) {
+      Published done = recentlyApplied.remove(at);
+      if (done == null) {
+        readBacks.put(at, applied);
+      } else {
+        applied.complete(done);
+      }
+    }
+    return applied.orTimeout(READ_BACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((p, e) -> {
+          if (e != null) {
+            synchronized (readBacks) {
+              readBacks.remove(at);
+            }
+          }
+        });
+  }
+
+  /** Hands what applying the record at {@code at} did to whoever published it (now or when they ask). */
+  private void settle(Position at, Published published) {
+    CompletableFuture<Published> waiting;
+    synchronized (readBacks) {
+      waiting = readBacks.remove(at);
+      if (waiting == null) {
+        recentlyApplied.put(at, published);
+      }
+    }
+    if (waiting != null) {
+      waiting.complete(published);
+    }
+  }
+
+  private CompletableFuture<RecordMetadata> send(String topic, String key, byte[] value) {
+    CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
     try {
       producer.send(
           new ProducerRecord<>(topic, key, value),
@@ -172,7 +232,7 @@ public final class FunctionRegistry implements AutoCloseable {
             if (error != null) {
               done.completeExceptionally(error);
             } else {
-              done.complete(null);
+              done.complete(md);
             }
           });
     } catch (RuntimeException e) {
@@ -181,10 +241,13 @@ public final class FunctionRegistry implements AutoCloseable {
     return done;
   }
 
-  /** Removes user/function from the index; its module stays fetchable by digest until it is collected. */
+  /**
+   * Removes user/function from the index; its module stays fetchable by digest until it is collected. Completes once
+   * the tombstone is durable and read back.
+   */
   public CompletableFuture<Void> delete(String user, String function) {
     String key = user + "/" + function;
-    return send(topics.functions(), key, null).thenRun(() -> applyFunction(key, null, clock.millis()));
+    return send(topics.functions(), key, null).thenCompose(this::readBack).thenApply(p -> null);
   }
 
   /**
@@ -271,7 +334,7 @@ public final class FunctionRegistry implements AutoCloseable {
         doomed.add(digest);
       }
     }
-    List<CompletableFuture<Void>> sends = new ArrayList<>();
+    List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
     for (String digest : doomed) {
       sends.add(send(topics.modules(), digest, null));
     }
@@ -377,14 +440,22 @@ public final class FunctionRegistry implements AutoCloseable {
     }
   }
 
-  /** Applies a function record (null = deleted) seen at {@code atMillis}. */
-  private synchronized void applyFunction(String key, FunctionMeta meta, long atMillis) {
+  /**
+   * Applies a function record (null = deleted) seen at {@code atMillis}, in the functions topic's order: the last
+   * record of a name wins, and its uploadedAt is made later than the version it replaces.
+   */
+  private synchronized Published applyFunction(String key, FunctionMeta meta, long atMillis) {
     FunctionMeta before = functions.get(key);
+    FunctionMeta applied = null;
     if (meta == null) {
       functions.remove(key);
     } else {
-      functions.merge(key, meta, (old, now) -> now.uploadedAtMillis() >= old.uploadedAtMillis() ? now : old);
-      unreferencedSince.remove(functions.get(key).digest());
+      applied = before == null || meta.uploadedAtMillis() > before.uploadedAtMillis()
+          ? meta
+          : new FunctionMeta(meta.user(), meta.function(), meta.digest(), meta.sizeBytes(),
+              before.uploadedAtMillis() + 1);
+      functions.put(key, applied);
+      unreferencedSince.remove(applied.digest());
     }
     FunctionMeta after = functions.get(key);
     if (before != null && (after == null || !after.digest().equals(before.digest())) && !isReferenced(before.digest())) {
@@ -401,6 +472,7 @@ public final class FunctionRegistry implements AutoCloseable {
         log.warn("cannot write {}", current, e);
       }
     }
+    return new Published(applied, before == null);
   }
 
   private Path modulePath(String digest) {
@@ -465,7 +537,9 @@ public final class FunctionRegistry implements AutoCloseable {
         }
         return;
       }
-      applyFunction(rec.key(), rec.value() == null ? null : Codec.decodeFunction(rec.value()), rec.timestamp());
+      Published published =
+          applyFunction(rec.key(), rec.value() == null ? null : Codec.decodeFunction(rec.value()), rec.timestamp());
+      settle(new Position(rec.partition(), rec.offset()), published);
     } catch (ProtocolException e) {
       deadLetters.send(rec.topic(), rec.partition(), rec.offset(), rec.key(), rec.value(), e.getMessage());
     }

@@ -3,6 +3,10 @@ package dev.faasm.runtime;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.ActiveDataSegment;
+import com.dylibso.chicory.wasm.types.ActiveElement;
+import com.dylibso.chicory.wasm.types.DataSegment;
+import com.dylibso.chicory.wasm.types.Element;
 import com.dylibso.chicory.wasm.types.Export;
 import com.dylibso.chicory.wasm.types.ExportSection;
 import com.dylibso.chicory.wasm.types.ExternalType;
@@ -10,12 +14,16 @@ import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.ImportSection;
+import com.dylibso.chicory.wasm.types.Instruction;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.dylibso.chicory.wasm.types.OpCode;
+import com.dylibso.chicory.wasm.types.TableSection;
 import com.dylibso.chicory.wasm.types.ValType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Decides whether module bytes can run on this platform, naming the first problem found (docs/abi.md). */
 final class ModuleValidator {
@@ -42,16 +50,25 @@ final class ModuleValidator {
    */
   Validated validate(byte[] wasm, String digest) {
     checkHeader(wasm);
+    ModuleFraming.check(wasm);
     WasmModule module = parse(wasm);
     SimdCheck.findSimd(module)
         .ifPresent(
             where -> {
               throw invalid("SIMD is not supported (" + where + ")");
             });
-    List<String> stubs = checkImports(module);
-    EntryKind entry = entryKind(module);
-    checkMemory(module, entry);
-    return new Validated(new ModuleInfo(digest, wasm.length, entry, stubs), module);
+    try {
+      List<String> stubs = checkImports(module);
+      EntryKind entry = entryKind(module);
+      checkMemory(module, entry);
+      checkSegments(module);
+      checkAwaitOutput(module);
+      return new Validated(new ModuleInfo(digest, wasm.length, entry, stubs), module);
+    } catch (IndexOutOfBoundsException e) {
+      // The parser does not check every index a module holds (exports, imports' types): one out of range is a
+      // malformed module, not an error of ours.
+      throw new InvalidModuleException("malformed module: an index out of range (" + e.getMessage() + ")", e);
+    }
   }
 
   private static void checkHeader(byte[] wasm) {
@@ -75,6 +92,10 @@ final class ModuleValidator {
       throw new InvalidModuleException("malformed module: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       throw new InvalidModuleException("malformed module: " + e, e);
+    } catch (AssertionError e) {
+      // One of the parser's own consistency checks, active under -ea (tests), failed on these bytes; without -ea
+      // the parser skips that check and the rest of validation judges the module. Either way no internal error.
+      throw new InvalidModuleException("malformed module: " + e, e);
     }
   }
 
@@ -88,7 +109,12 @@ final class ModuleValidator {
         throw invalid("unsupported import " + name + ": only functions can be imported, not a "
             + imported.importType().name().toLowerCase(Locale.ROOT));
       }
-      FunctionType type = module.typeSection().getType(((FunctionImport) imported).typeIndex());
+      int typeIndex = ((FunctionImport) imported).typeIndex();
+      if (typeIndex < 0 || typeIndex >= module.typeSection().typeCount()) {
+        throw invalid("malformed module: import " + name + " names type " + typeIndex + " of "
+            + module.typeSection().typeCount());
+      }
+      FunctionType type = module.typeSection().getType(typeIndex);
       if (HostInterface.WASI.equals(imported.module())) {
         requireType(name, HostInterface.WASI_FUNCTIONS.get(imported.name()), type);
       } else if (HostInterface.ENV.equals(imported.module())
@@ -150,9 +176,82 @@ final class ModuleValidator {
     if (limits.get().shared()) {
       throw invalid("shared memory (threads) is not supported");
     }
-    if (limits.get().initialPages() > memoryLimitPages) {
-      throw invalid("initial memory of " + limits.get().initialPages() + " pages exceeds the memory limit of "
-          + memoryLimitPages + " pages");
+    int initial = limits.get().initialPages();
+    int maximum = limits.get().maximumPages();
+    if (entry == EntryKind.ORIGINAL_EXEC) {
+      // The host puts the original API's struct and buffers above the declared memory: a call needs at least that.
+      int area = OriginalAbi.regionPages(0);
+      long needed = (long) initial + area;
+      if (needed >= memoryLimitPages) {
+        throw invalid("initial memory of " + initial + " pages plus " + area + " pages for the original API's area"
+            + " reaches the memory limit of " + memoryLimitPages + " pages: no call could run");
+      }
+      if (maximum < needed) {
+        throw invalid("declared maximum memory of " + maximum + " pages is below the " + needed + " pages a call"
+            + " needs (" + initial + " initial pages plus " + area + " for the original API's area)");
+      }
+    } else if (initial > memoryLimitPages) {
+      throw invalid("initial memory of " + initial + " pages exceeds the memory limit of " + memoryLimitPages
+          + " pages");
+    }
+  }
+
+  /**
+   * Active data and element segments with constant offsets must fit the memory and table the module declares:
+   * otherwise every instantiation traps before the entry point runs.
+   */
+  private static void checkSegments(WasmModule module) {
+    long memoryBytes = module.memorySection()
+        .filter(section -> section.memoryCount() > 0)
+        .map(section -> (long) section.getMemory(0).limits().initialPages() * RuntimeConfig.PAGE_BYTES)
+        .orElse(0L);
+    DataSegment[] data = module.dataSection().dataSegments();
+    for (int i = 0; i < data.length; i++) {
+      if (data[i] instanceof ActiveDataSegment active) {
+        OptionalLong offset = constantOffset(active.offsetInstructions());
+        if (offset.isPresent() && offset.getAsLong() + active.data().length > memoryBytes) {
+          throw invalid("data segment " + i + " (" + active.data().length + " bytes at offset " + offset.getAsLong()
+              + ") lies outside the declared memory of " + memoryBytes + " bytes");
+        }
+      }
+    }
+    TableSection tables = module.tableSection();
+    Element[] elements = module.elementSection().elements();
+    for (int i = 0; i < elements.length; i++) {
+      if (elements[i] instanceof ActiveElement active) {
+        long size = active.tableIndex() < tables.tableCount() ? tables.getTable(active.tableIndex()).limits().min() : 0;
+        OptionalLong offset = constantOffset(active.offset());
+        if (offset.isPresent() && offset.getAsLong() + active.elementCount() > size) {
+          throw invalid("element segment " + i + " (" + active.elementCount() + " entries at offset "
+              + offset.getAsLong() + ") lies outside table " + active.tableIndex() + " of " + size + " entries");
+        }
+      }
+    }
+  }
+
+  /** The value of an {@code i32.const} offset expression (as unsigned), or empty for any other expression. */
+  private static OptionalLong constantOffset(List<Instruction> expression) {
+    for (Instruction instruction : expression) {
+      if (instruction.opcode() == OpCode.I32_CONST) {
+        return OptionalLong.of(instruction.operand(0) & 0xFFFF_FFFFL);
+      }
+      if (instruction.opcode() != OpCode.END) {
+        return OptionalLong.empty();
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  /** {@code __faasm_await_call_output} hands the output over in memory from the guest's own {@code malloc}. */
+  private static void checkAwaitOutput(WasmModule module) {
+    ImportSection imports = module.importSection();
+    for (int i = 0; i < imports.importCount(); i++) {
+      Import imported = imports.getImport(i);
+      if (HostInterface.ENV.equals(imported.module()) && HostInterface.AWAIT_CALL_OUTPUT.equals(imported.name())
+          && findFunctionExport(module, MALLOC).isEmpty()) {
+        throw invalid("imports env." + HostInterface.AWAIT_CALL_OUTPUT + " but does not export malloc, which the host"
+            + " needs to hand over the output (link with -Wl,--export=malloc)");
+      }
     }
   }
 

@@ -120,13 +120,14 @@ class HostInterfaceTest {
   }
 
   @Test
-  void awaitCallOutputNeedsAnExportedMalloc() {
+  void awaitCallOutputWithoutAnExportedMallocNeverRuns() {
     LocalCallHost host = new LocalCallHost(runtime, "demo", function -> Wasm.load("demo", "hello"));
 
     CallOutcome outcome = host.run("awaiter", TestModules.AWAIT_OUTPUT_WITHOUT_MALLOC, new byte[0]);
 
-    assertFailed(FailureKind.CHAIN_FAILED, outcome);
-    assertTrue(outcome.error().contains("malloc"), outcome.error());
+    assertFailed(FailureKind.INVALID_MODULE, outcome);
+    assertTrue(outcome.error().contains("does not export malloc"), outcome.error());
+    assertEquals(List.of(), host.dispatches());
   }
 
   @Test
