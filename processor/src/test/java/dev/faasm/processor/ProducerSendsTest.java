@@ -27,16 +27,26 @@ class ProducerSendsTest {
       topics.ensure(admin);
     }
     ExecutorService io = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-processor-io"));
+    // Completions wait for the gate, so the stages below are attached before the future completes, and run on the
+    // thread that completes it.
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.Executor gated = r -> io.execute(() -> {
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      r.run();
+    });
     try (KafkaProducer<String, byte[]> producer = kafka.producer("sends-test")) {
-      String thread = ProducerSends.send(producer, new ProducerRecord<>(topics.results(), "k", new byte[] {1}), io)
-          .thenApply(v -> Thread.currentThread().getName())
-          .get(60, TimeUnit.SECONDS);
-      assertEquals("test-processor-io", thread);
-
-      // A failed send too: a record over the producer's size limit fails on the producer's side.
+      var sent = ProducerSends.send(producer, new ProducerRecord<>(topics.results(), "k", new byte[] {1}), gated)
+          .thenApply(v -> Thread.currentThread().getName());
+      // A failed send too: a record over the producer's size limit fails on the producer's side, inside send().
       var failed = ProducerSends.send(
-              producer, new ProducerRecord<>(topics.results(), "k", new byte[200 * 1024 * 1024]), io)
+              producer, new ProducerRecord<>(topics.results(), "k", new byte[200 * 1024 * 1024]), gated)
           .handle((v, error) -> Thread.currentThread().getName() + " " + (error != null));
+      gate.countDown();
+      assertEquals("test-processor-io", sent.get(60, TimeUnit.SECONDS));
       assertEquals("test-processor-io true", failed.get(60, TimeUnit.SECONDS));
     } catch (ExecutionException e) {
       throw new AssertionError(e.getCause());
