@@ -156,9 +156,10 @@ final class ClusterScenario implements AutoCloseable {
     long calmP50 = SteadyLoad.percentile(calm, 50);
     StringBuilder report = new StringBuilder();
     report.append("## ").append(variant).append("\n\n");
-    report.append(String.format("%d calls accepted, %d refused%s, %d without a result, %d wrong, %d duplicate "
-            + "result records; calm latency p50 %d ms, p99 %d ms; dead processors: %s%n%n",
-        load.sent.size(), load.refused.get(),
+    report.append(String.format("%d calls accepted, %d not sent (the generator had 256 unanswered), %d refused%s, %d "
+            + "without a result, %d wrong, %d duplicate result records; calm latency p50 %d ms, p99 %d ms; dead "
+            + "processors: %s%n%n",
+        load.sent.size(), load.skipped.get(), load.refused.get(),
         load.firstRefusal.get() == null ? "" : " (first: " + load.firstRefusal.get() + ")", missing.size(), wrong,
         duplicates, calmP50, SteadyLoad.percentile(calm, 99), cluster.deadProcessors()));
     report.append("| event | took | calls accepted within 30 s before or 15 s after | latency p50 / p99 / max | ")
