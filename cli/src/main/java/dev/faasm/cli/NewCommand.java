@@ -38,7 +38,8 @@ final class NewCommand implements Callable<Integer> {
       new String[] {"c/README.md", "README.md", ""},
       new String[] {"include/faasm/faasm.h", "include/faasm/faasm.h", ""},
       new String[] {"include/faasm/core.h", "include/faasm/core.h", ""},
-      new String[] {"include/faasm/host_interface.h", "include/faasm/host_interface.h", ""});
+      new String[] {"include/faasm/host_interface.h", "include/faasm/host_interface.h", ""},
+      new String[] {"include/faasm/state.h", "include/faasm/state.h", ""});
 
   @Spec CommandLine.Model.CommandSpec spec;
 
