@@ -19,18 +19,22 @@ class ClusterScenarioIT {
 
   static java.util.stream.Stream<Arguments> variants() {
     return java.util.stream.Stream.of(
-        Arguments.of("manifests: static membership, 1 standby, leave the group on SIGTERM", Map.of()),
-        Arguments.of("static membership, 1 standby, stay in the group on SIGTERM",
-            Map.of("FAASM_LEAVE_GROUP_ON_SHUTDOWN", "false")),
-        Arguments.of("static membership, 1 standby, leave on SIGTERM, 10 s session timeout",
-            Map.of("FAASM_SESSION_TIMEOUT_SECONDS", "10")),
-        Arguments.of("dynamic membership, 1 standby", Map.of("FAASM_STATIC_MEMBERSHIP", "false")));
+        Arguments.of("manifests: static membership, 1 standby, leave the group on SIGTERM, 10 s session timeout",
+            Map.of()),
+        Arguments.of("static membership, 1 standby, leave on SIGTERM, 20 s session timeout",
+            Map.of("FAASM_SESSION_TIMEOUT_SECONDS", "20")),
+        Arguments.of("static membership, 1 standby, stay in the group on SIGTERM, 20 s session timeout",
+            Map.of("FAASM_LEAVE_GROUP_ON_SHUTDOWN", "false", "FAASM_SESSION_TIMEOUT_SECONDS", "20")),
+        Arguments.of("dynamic membership, 1 standby, 20 s session timeout",
+            Map.of("FAASM_STATIC_MEMBERSHIP", "false", "FAASM_SESSION_TIMEOUT_SECONDS", "20")));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("variants")
   void fullScenario(String variant, Map<String, String> overrides) throws Exception {
     assumeTrue(Boolean.getBoolean("cluster.full"), "the long cluster scenario runs with -Dcluster.full=true");
+    assumeTrue(variant.contains(System.getProperty("cluster.variant", "")),
+        "only the variants whose name contains -Dcluster.variant=" + System.getProperty("cluster.variant"));
     try (ClusterScenario s = new ClusterScenario(variant, overrides, 2)) {
       s.startProcessors(1);
       s.measureThroughput("1", 300, 27);
