@@ -211,7 +211,8 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
         continue;
       }
       inFlight.add(id);
-      Call call = Codec.decodeCall(value);
+      Codec.PendingCall stored = Codec.decodePending(value); // one parse per launch
+      Call call = stored.call();
       if (finishedCalls.get(id) != null) {
         // Its result is on the log already (a re-delivery after a crash, or a chained call sent again by a parent
         // that ran again): never run a call twice, but tell its waiter.
@@ -219,7 +220,7 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
         runner.finished(call).whenComplete((ignored, error) -> finished.add(KeyValue.pair(id, null)));
         continue;
       }
-      int attempts = Codec.attempts(value);
+      int attempts = stored.attempts();
       if (attempts >= config.retry().maxAttempts()) {
         String last = lastErrors.getOrDefault(id, "unknown (the processor that saw it has restarted since)");
         runner.giveUp(call, attempts, last).whenComplete((ignored, error) -> finished.add(KeyValue.pair(id, error)));

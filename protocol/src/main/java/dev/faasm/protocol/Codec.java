@@ -53,20 +53,29 @@ public final class Codec {
   }
 
   public static Call decodeCall(byte[] data) {
+    return decodePending(data).call();
+  }
+
+  /** A call record as the processors' pending store keeps it: the call, and its failed platform attempts. */
+  public record PendingCall(Call call, int attempts) {}
+
+  /** {@link #decodeCall} and {@link #attempts} with one parse. */
+  public static PendingCall decodePending(byte[] data) {
     if (LegacyCodec.isLegacy(data, LegacyCodec.CALL)) {
       Call c = LegacyCodec.decodeCall(data);
       require(!c.callId().isEmpty(), "call: no call id");
       require(!c.user().isEmpty() && !c.function().isEmpty(), "call " + c.callId() + ": no user or function");
-      return c;
+      return new PendingCall(c, 0);
     }
     CallRecord r = parse(data, "call", CallRecord.parser());
     require(!r.getCallId().isEmpty(), "call: no call id");
     require(!r.getUser().isEmpty() && !r.getFunction().isEmpty(), "call " + r.getCallId() + ": no user or function");
-    return new Call(
+    Call call = new Call(
         r.getCallId(), r.getUser(), r.getFunction(), r.getInput().toByteArray(), r.getSync(),
         r.getSubmittedAtMillis(), r.getDigest(), r.getParentCallId(), r.getDepth(),
         r.hasEntryTableIndex() ? r.getEntryTableIndex() : -1, r.getReplyTo(), r.getSeed().toByteArray(),
         r.getTraceParent(), r.getArgsList(), r.getRootCallId());
+    return new PendingCall(call, r.getAttempts());
   }
 
   /** The failed platform attempts recorded in a call record (0 for a record that has none, or the old format). */

@@ -288,6 +288,10 @@ public final class FunctionRegistry implements AutoCloseable {
     if (!keepModules) {
       throw new IllegalStateException("this function registry keeps only the index, not module " + digest);
     }
+    byte[] cached = loadModule(digest);
+    if (cached != null) {
+      return CompletableFuture.completedFuture(Optional.of(cached)); // every call but the first: no lock taken
+    }
     CompletableFuture<Optional<byte[]>> waiting = new CompletableFuture<>();
     synchronized (moduleArrival) {
       byte[] bytes = loadModule(digest);
