@@ -13,8 +13,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -26,9 +24,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -262,52 +257,14 @@ public final class SharedFiles implements AutoCloseable {
   }
 
   private CompletableFuture<Void> send(String key, byte[] value) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    try {
-      producer.send(new ProducerRecord<>(topics.files(), key, value), (md, error) -> {
-        if (error != null) {
-          done.completeExceptionally(error);
-        } else {
-          done.complete(null);
-        }
-      });
-    } catch (RuntimeException e) {
-      done.completeExceptionally(e);
-    }
-    return done;
+    return CompactedTopics.send(producer, topics.files(), key, value);
   }
 
   private void readLoop() {
-    try {
-      List<TopicPartition> parts = new ArrayList<>();
-      consumer.partitionsFor(topics.files(), Duration.ofSeconds(60))
-          .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(parts));
-      while (!closed) {
-        for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(500))) {
-          applyRecord(rec);
-        }
-        if (!caughtUp.isDone()) {
-          ends.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
-          if (ends.isEmpty()) {
-            caughtUp.complete(null);
-            log.info("shared files loaded for {} users", users.size());
-          }
-        }
-      }
-    } catch (WakeupException e) {
-      if (!closed) {
-        caughtUp.completeExceptionally(e);
-      }
-    } catch (RuntimeException e) {
-      log.error("shared files reader stopped", e);
-      caughtUp.completeExceptionally(e);
-    } finally {
-      consumer.close(Duration.ofSeconds(5));
-    }
+    CompactedTopics.follow(consumer, topics.files(), () -> closed, this::applyRecord, caughtUp,
+        () -> log.info("shared files loaded for {} users", users.size()), log);
   }
+
 
   private void applyRecord(ConsumerRecord<String, byte[]> rec) {
     String key = rec.key();

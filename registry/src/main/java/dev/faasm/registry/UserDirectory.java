@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,9 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -134,52 +130,14 @@ public final class UserDirectory implements AutoCloseable {
   }
 
   private CompletableFuture<Void> send(String key, byte[] value) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    try {
-      producer.send(new ProducerRecord<>(topics.users(), key, value), (md, error) -> {
-        if (error != null) {
-          done.completeExceptionally(error);
-        } else {
-          done.complete(null);
-        }
-      });
-    } catch (RuntimeException e) {
-      done.completeExceptionally(e);
-    }
-    return done;
+    return CompactedTopics.send(producer, topics.users(), key, value);
   }
 
   private void readLoop() {
-    try {
-      List<TopicPartition> parts = new ArrayList<>();
-      consumer.partitionsFor(topics.users(), Duration.ofSeconds(60))
-          .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(parts));
-      while (!closed) {
-        for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(500))) {
-          apply(rec);
-        }
-        if (!caughtUp.isDone()) {
-          ends.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
-          if (ends.isEmpty()) {
-            caughtUp.complete(null);
-            log.info("user directory loaded {} users", users.size());
-          }
-        }
-      }
-    } catch (WakeupException e) {
-      if (!closed) {
-        caughtUp.completeExceptionally(e);
-      }
-    } catch (RuntimeException e) {
-      log.error("user directory reader stopped", e);
-      caughtUp.completeExceptionally(e);
-    } finally {
-      consumer.close(Duration.ofSeconds(5));
-    }
+    CompactedTopics.follow(consumer, topics.users(), () -> closed, this::apply, caughtUp,
+        () -> log.info("user directory loaded {} users", users.size()), log);
   }
+
 
   private void apply(ConsumerRecord<String, byte[]> rec) {
     if (rec.key() == null) {
