@@ -10,7 +10,6 @@ import dev.faasm.registry.KafkaSettings;
 import dev.faasm.registry.Topics;
 import dev.faasm.resultstore.ResultStoreConfig;
 import dev.faasm.runtime.RuntimeConfig;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -97,26 +96,7 @@ class StateProcessorKillIT {
   }
 
   private static Process startProcessorJvm(String prefix, Path root, String id) throws Exception {
-    Files.createDirectories(root);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), Faasm.class.getName(), "processor",
-            "--kafka", TestPlatform.kafkaBootstrap(),
-            "--redis", TestPlatform.redisUrl(),
-            "--redis-prefix", prefix,
-            "--topic-prefix", prefix,
-            "--partitions", "4",
-            "--application-id", prefix + "processor",
-            "--admin-port", "0",
-            "--func-root", root.toString());
-    pb.environment().put("FAASM_INSTANCE_ID", id);
-    pb.environment().put("FAASM_STATE_LOCK_TTL_MS", "3000");
-    pb.environment().put("FAASM_GUESTS", "4");
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(root.resolve("processor.log").toFile());
-    Process p = pb.start();
-    assertTrue(p.isAlive(), "processor " + id + " died at once; see " + root + File.separator + "processor.log");
-    return p;
+    return ProcessorJvm.start(prefix, root, id, java.util.Map.of("FAASM_STATE_LOCK_TTL_MS", "3000", "FAASM_GUESTS", "4"));
   }
+
 }
