@@ -59,7 +59,7 @@ final class SyncCall {
       if (done) {
         return; // the client left before the call was sent: don't send it
       }
-      registered = submitter.waiter().await(call.callId());
+      registered = submitter.waiter().awaitUnsent(call.callId());
       result = registered;
       timer = exchange.getIoThread().executeAfter(this::onDeadline, wait.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -179,6 +179,12 @@ final class CallExecutor implements CallRunner {
     private final AtomicBoolean left = new AtomicBoolean();
     private volatile boolean revoked;
     private volatile boolean finishedElsewhere;
+    /** Marks the call running at its guest slot, not before (the fast path, see {@link #runOnce}). */
+    private volatile boolean markAtSlot;
+    /** The result the call already had when it was to be marked running at its slot. */
+    private volatile CallResult existing;
+    /** Why marking the call running at its slot failed (a platform failure: the call is tried again). */
+    private volatile RuntimeException markFailed;
 
     /** The call reached its guest slot, or ended without one: it no longer counts as claimed. */
     void leave() {
@@ -196,6 +202,15 @@ final class CallExecutor implements CallRunner {
       if (revoked) {
         return false;
       }
+      if (markAtSlot) {
+        try {
+          existing = mark(call).done();
+        } catch (RuntimeException e) {
+          markFailed = e;
+          return false;
+        }
+        return existing == null;
+      }
       if (System.nanoTime() - claimedAtNanos > RECHECK_AFTER_NANOS) {
         try {
           finishedElsewhere = store.result(call.callId()).isPresent();
@@ -207,12 +222,25 @@ final class CallExecutor implements CallRunner {
     }
   }
 
+  /**
+   * The common case takes no thread hand-off before its guest: a valid call whose module is in memory goes straight to
+   * the runtime's queue, and is marked running (the one Redis round trip, which also finds a result that exists
+   * already) on its guest thread just before it starts. Any other call is prepared on an io thread first.
+   */
   private CompletableFuture<Void> runOnce(Call call, Claim claim) {
     Span span = tracing.start(call);
     String traceParent = CallTracing.traceParent(span);
+    Optional<byte[]> module =
+        problemWith(call) == null ? registry.moduleInMemory(call.digest()) : Optional.empty();
+    CompletableFuture<Prepared> ready;
+    if (module.isPresent()) {
+      claim.markAtSlot = true;
+      ready = CompletableFuture.completedFuture(new Prepared(invocation(call, module.get()), null));
+    } else {
+      ready = CompletableFuture.supplyAsync(() -> prepare(call), io).thenCompose(marked -> withModule(call, marked));
+    }
     CompletableFuture<Void> done =
-        CompletableFuture.supplyAsync(() -> prepare(call), io)
-            .thenCompose(marked -> withModule(call, marked))
+        ready
             .thenCompose(
                 prepared -> {
                   if (prepared.done() != null) {
@@ -228,7 +256,7 @@ final class CallExecutor implements CallRunner {
                       .thenCompose(outcome -> {
                         if (outcome.failure() == FailureKind.WITHDRAWN) {
                           span.setAttribute("faasm.withdrawn", true);
-                          return withdrawn(call, claim);
+                          return withdrawn(call, claim, traceParent);
                         }
                         CallResult result = limitChains(call, toResult(call, outcome, host.dispatchedIds()));
                         metrics.finished(call, result, outcome.durationNanos());
@@ -261,8 +289,19 @@ final class CallExecutor implements CallRunner {
     }
   }
 
-  /** A call withdrawn at its guest slot: nothing to store; its waiter hears of the result that exists. */
-  private CompletableFuture<CallResult> withdrawn(Call call, Claim claim) {
+  /**
+   * A call withdrawn at its guest slot: nothing to store. If it had a result already, that result's chains and record
+   * are made durable (as for a prepared call that has one); if marking it running failed, the attempt failed.
+   */
+  private CompletableFuture<CallResult> withdrawn(Call call, Claim claim, String traceParent) {
+    if (claim.markFailed != null) {
+      return CompletableFuture.failedFuture(claim.markFailed);
+    }
+    if (claim.existing != null) {
+      CallResult existing = claim.existing;
+      about(call, () -> log.debug("call {} already has a result; not running it again", call.callId()));
+      return emitChains(call, existing, traceParent).thenApply(v -> existing);
+    }
     if (claim.revoked) {
       metrics.withdrawn();
       about(call, () -> log.debug("call {} withdrawn: its task left this processor", call.callId()));
@@ -278,12 +317,20 @@ final class CallExecutor implements CallRunner {
   /** Either the invocation to run, or the call's result already (it has one, or it cannot run). */
   private record Prepared(Invocation invocation, CallResult done) {}
 
-  /** One Redis round trip on the common path: marking the call running fails only if it already has a result. */
+  /** A call that cannot run gets its failure; any other is marked running (see {@link #mark}). */
   private Prepared prepare(Call call) {
     String problem = problemWith(call);
     if (problem != null) {
       return new Prepared(null, store(call, CallResult.platformFailure(call, problem, message(call, problem), now())));
     }
+    return mark(call);
+  }
+
+  /**
+   * One Redis round trip on the common path: marking the call running fails only if it already has a result, which
+   * is then returned (and published to this call's waiter, which may be new).
+   */
+  private Prepared mark(Call call) {
     boolean marked =
         store.putStatus(
             new CallStatus(

@@ -312,6 +312,19 @@ public final class FunctionRegistry implements AutoCloseable {
     return waiting.thenApplyAsync(found -> found, executor);
   }
 
+  /**
+   * The module if this registry holds it in memory right now, without touching the disk or waiting: for a caller that
+   * must not block (a stream thread), which otherwise takes {@link #moduleAsync}.
+   */
+  public Optional<byte[]> moduleInMemory(String digest) {
+    if (!keepModules) {
+      return Optional.empty();
+    }
+    synchronized (memoryCache) {
+      return Optional.ofNullable(memoryCache.get(digest));
+    }
+  }
+
   /** Digests of the module versions on the modules topic (empty on a registry that does not keep modules). */
   public Set<String> storedModules() {
     return Set.copyOf(storedModules.keySet());
