@@ -156,7 +156,8 @@ final class CallProcessor implements Processor<String, byte[], Void, Void> {
       }
     }
     if (metrics != null) {
-      metrics.pending(task, pending.approximateNumEntries());
+      // Counted here, not by the store: its cache holds recent writes until the next commit.
+      metrics.pending(task, toLaunch.size() + inFlight.size() + retries.size());
       if (failedNow > 0) {
         metrics.retried(failedNow);
       }

@@ -130,7 +130,7 @@ public record ProcessorConfig(
   public static ProcessorConfig defaults(String instanceId, Path stateDir) {
     int cpus = Runtime.getRuntime().availableProcessors();
     return new ProcessorConfig(
-        "faasm-processor", instanceId, 1, 16, 10_000, Math.max(32, 8 * cpus), Duration.ofMillis(100),
+        "faasm-processor", instanceId, 1, 16, 10_000, Math.max(32, 8 * cpus), Duration.ofSeconds(1),
         Duration.ofSeconds(30),
         stateDir, Duration.ofMinutes(10), 500, Membership.defaults(), Retry.defaults(),
         ChainLimits.defaults());
