@@ -68,7 +68,8 @@ final class DevCommand implements Callable<Integer> {
     common.partitions = 4;
     String id = "dev";
     Node node = common.node(id, true, Files.isDirectory(wasmDir) ? wasmDir : null);
-    node.startProcessor(processor.config(id, funcRoot, common.topicPrefix), processor.state());
+    node.startProcessor(processor.config(id, funcRoot, common.topicPrefix), processor.state(),
+        processor.loadCompiledClasses);
     EdgeConfig config = edgeConfig(id);
     node.startEdge(config, access());
     System.out.printf(

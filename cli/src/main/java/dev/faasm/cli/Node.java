@@ -104,8 +104,15 @@ public final class Node implements AutoCloseable {
   }
 
   public Node startProcessor(ProcessorConfig config, StateConfig state) throws Exception {
+    return startProcessor(config, state, true);
+  }
+
+  /** @param loadCompiledClasses see {@link ProcessorService#withCompiledClasses} */
+  public Node startProcessor(ProcessorConfig config, StateConfig state, boolean loadCompiledClasses)
+      throws Exception {
     processor = own(new ProcessorService(config, kafka, topics, runtime, registry, store, metrics, telemetry)
         .withState(state)
+        .withCompiledClasses(loadCompiledClasses)
         .start());
     processor.running().get(120, TimeUnit.SECONDS);
     return this;

@@ -28,7 +28,8 @@ final class ProcessorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String id = Servers.defaultInstanceId();
     Node node = common.node(id, true, wasmDir);
-    node.startProcessor(processor.config(id, common.funcRoot, common.topicPrefix), processor.state());
+    node.startProcessor(processor.config(id, common.funcRoot, common.topicPrefix), processor.state(),
+        processor.loadCompiledClasses);
     if (adminPort >= 0) {
       node.startAdmin(adminHost, adminPort);
     }
@@ -79,6 +80,14 @@ final class ProcessorCommand implements Callable<Integer> {
             + "keeps a static member's tasks waiting for its return (FAASM_LEAVE_GROUP_ON_SHUTDOWN; default "
             + "${DEFAULT-VALUE})")
     boolean leaveGroupOnShutdown;
+
+    @Option(names = "--load-compiled-classes", defaultValue = "${env:FAASM_LOAD_COMPILED_CLASSES:-true}",
+        arity = "1",
+        description = "load a module uploaded while this processor runs from the JVM classes the edge compiled at "
+            + "upload (carried in the modules topic) instead of compiling it here; they run as they are, so turn this "
+            + "off if the modules topic is less trusted than the platform itself (FAASM_LOAD_COMPILED_CLASSES; "
+            + "default ${DEFAULT-VALUE})")
+    boolean loadCompiledClasses;
 
     @Option(names = "--max-attempts", defaultValue = "${env:FAASM_MAX_ATTEMPTS:-10}",
         description = "attempts of a call that fails for a platform reason (Redis or Kafka unreachable) before it "

@@ -1,12 +1,14 @@
 package dev.faasm.edge;
 
 import dev.faasm.protocol.FunctionMeta;
+import dev.faasm.protocol.StoredModule;
 import dev.faasm.registry.FunctionRegistry;
 import dev.faasm.runtime.FunctionRuntime;
 import dev.faasm.runtime.ModuleInfo;
 import io.undertow.server.HttpServerExchange;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +66,10 @@ final class FunctionHandlers {
     FunctionMeta meta = new FunctionMeta(target.user(), target.function(), info.digest(), wasm.length, clock.millis());
     // Created or replaced, and the upload time, are decided by the record's place on the functions topic: of many
     // concurrent uploads of one name exactly one is created, and the last one is what describe shows.
-    CompletableFuture<FunctionRegistry.Published> stored = registry.publishFunction(meta, wasm);
+    // The classes compiled while validating go with the module, so that processors need not compile it again.
+    Optional<StoredModule.Compiled> compiled = runtime.compiledClasses(info.digest())
+        .map(c -> new StoredModule.Compiled(c.chicoryVersion(), c.cacheKey(), c.jar()));
+    CompletableFuture<FunctionRegistry.Published> stored = registry.publishFunction(meta, wasm, compiled);
     stored.whenComplete((published, error) -> Dispatch.toIoThread(exchange, () -> {
       if (error != null) {
         Errors.send(exchange, EdgeException.unavailable(

@@ -9,6 +9,7 @@ import dev.faasm.registry.SharedFiles;
 import dev.faasm.registry.Topics;
 import dev.faasm.resultstore.ResultStore;
 import dev.faasm.resultstore.ResultWaiter;
+import dev.faasm.runtime.CompiledClasses;
 import dev.faasm.runtime.FunctionRuntime;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,6 +60,7 @@ public final class ProcessorService implements AutoCloseable {
   private boolean closed;
   private StateConfig stateConfig = StateConfig.defaults();
   private RedisState state;
+  private boolean loadCompiledClasses = true;
 
   /** The runtime, registry, store and metrics are owned by the caller (shared with an edge in dev mode). */
   public ProcessorService(
@@ -78,6 +80,16 @@ public final class ProcessorService implements AutoCloseable {
     this.runtime = runtime;
     this.registry = registry;
     this.store = store;
+  }
+
+  /**
+   * Whether modules uploaded while this processor runs are loaded from the classes the uploading edge compiled (in
+   * the module's record) instead of compiled here (before {@link #start()}; default true). Those classes run as they
+   * are: turn this off where the modules topic is not as trusted as the platform's own code.
+   */
+  public synchronized ProcessorService withCompiledClasses(boolean load) {
+    this.loadCompiledClasses = load;
+    return this;
   }
 
   /** Limits of the shared state (before {@link #start()}; defaults otherwise). */
@@ -100,6 +112,10 @@ public final class ProcessorService implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    // A module uploaded now is loaded before its first call arrives (a call that comes sooner waits for that load).
+    boolean loadClasses = loadCompiledClasses;
+    registry.onModuleArrival(m -> runtime.preload(m.wasm(), m.digest(),
+        m.compiled().filter(c -> loadClasses).map(c -> new CompiledClasses(c.chicoryVersion(), c.cacheKey(), c.jar()))));
     CallMetrics callMetrics = new CallMetrics(metrics);
     CallExecutor executor =
         new CallExecutor(runtime, registry, store, waiter, producer, topics, config, io, Clock.systemUTC(),

@@ -6,6 +6,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.faasm.protocol.proto.CallRecord;
 import dev.faasm.protocol.proto.CallStateProto;
 import dev.faasm.protocol.proto.ChainRequestRecord;
+import dev.faasm.protocol.proto.CompiledClassesRecord;
 import dev.faasm.protocol.proto.FunctionRecord;
 import dev.faasm.protocol.proto.ModuleRecord;
 import dev.faasm.protocol.proto.ResultRecord;
@@ -13,6 +14,7 @@ import dev.faasm.protocol.proto.SharedFileRecord;
 import dev.faasm.protocol.proto.StatusRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Encoding of every record the platform stores or sends: protobuf messages from {@code src/main/proto/faasm/*.proto}
@@ -201,12 +203,15 @@ public final class Codec {
   }
 
   public static byte[] encode(StoredModule m) {
-    return ModuleRecord.newBuilder()
+    ModuleRecord.Builder b = ModuleRecord.newBuilder()
         .setDigest(m.digest())
         .setWasm(bytes(m.wasm()))
-        .setStoredAtMillis(m.storedAtMillis())
-        .build()
-        .toByteArray();
+        .setStoredAtMillis(m.storedAtMillis());
+    m.compiled().ifPresent(c -> b.setCompiled(CompiledClassesRecord.newBuilder()
+        .setChicoryVersion(c.chicoryVersion())
+        .setCacheKey(c.cacheKey())
+        .setJar(bytes(c.jar()))));
+    return b.build().toByteArray();
   }
 
   /**
@@ -222,7 +227,16 @@ public final class Codec {
     require(!r.getDigest().isEmpty(), "module: no digest");
     require(keyDigest == null || keyDigest.equals(r.getDigest()),
         "module: record keyed " + keyDigest + " holds module " + r.getDigest());
-    return new StoredModule(r.getDigest(), r.getWasm().toByteArray(), r.getStoredAtMillis());
+    Optional<StoredModule.Compiled> compiled = Optional.empty();
+    if (r.hasCompiled()) {
+      CompiledClassesRecord c = r.getCompiled();
+      // Classes without a version or key cannot be matched to a runtime: the module is still usable without them.
+      if (!c.getChicoryVersion().isEmpty() && !c.getCacheKey().isEmpty() && !c.getJar().isEmpty()) {
+        compiled = Optional.of(
+            new StoredModule.Compiled(c.getChicoryVersion(), c.getCacheKey(), c.getJar().toByteArray()));
+      }
+    }
+    return new StoredModule(r.getDigest(), r.getWasm().toByteArray(), r.getStoredAtMillis(), compiled);
   }
 
   public static byte[] encode(SharedFile f) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class CodecTest {
@@ -157,6 +158,24 @@ class CodecTest {
     assertArrayEquals(wasm, Codec.decodeModule("d2", wasm).wasm());
     assertEquals("d2", Codec.decodeModule("d2", wasm).digest());
     assertThrows(ProtocolException.class, () -> Codec.decodeModule("other", Codec.encode(m)));
+    assertTrue(back.compiled().isEmpty());
+  }
+
+  @Test
+  void moduleCarriesItsCompiledClasses() {
+    byte[] wasm = {0, 'a', 's', 'm', 1, 0, 0, 0};
+    byte[] jar = {'P', 'K', 3, 4};
+    StoredModule m = new StoredModule("d1", wasm, 42, Optional.of(new StoredModule.Compiled("1.6.1", "key", jar)));
+    StoredModule.Compiled back = Codec.decodeModule("d1", Codec.encode(m)).compiled().orElseThrow();
+    assertEquals("1.6.1", back.chicoryVersion());
+    assertEquals("key", back.cacheKey());
+    assertArrayEquals(jar, back.jar());
+    // Classes that name no version cannot be matched to a runtime: the module is read without them.
+    StoredModule unversioned =
+        new StoredModule("d1", wasm, 42, Optional.of(new StoredModule.Compiled("", "key", jar)));
+    StoredModule read = Codec.decodeModule("d1", Codec.encode(unversioned));
+    assertTrue(read.compiled().isEmpty());
+    assertArrayEquals(wasm, read.wasm());
   }
 
   @Test

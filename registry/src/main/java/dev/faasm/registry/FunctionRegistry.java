@@ -19,12 +19,14 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -65,6 +67,7 @@ public final class FunctionRegistry implements AutoCloseable {
   private final Topics topics;
   private final KafkaProducer<String, byte[]> producer;
   private final KafkaConsumer<String, byte[]> consumer;
+  private volatile Consumer<StoredModule> moduleArrivals = m -> {};
   private final DeadLetters deadLetters;
   private final Path root;
   private final boolean keepModules;
@@ -173,8 +176,20 @@ public final class FunctionRegistry implements AutoCloseable {
    * that fetches it.
    */
   public CompletableFuture<Published> publishFunction(FunctionMeta meta, byte[] wasm) {
-    StoredModule module = new StoredModule(meta.digest(), wasm, clock.millis());
-    return send(topics.modules(), meta.digest(), Codec.encode(module))
+    return publishFunction(meta, wasm, Optional.empty());
+  }
+
+  /**
+   * {@link #publishFunction(FunctionMeta, byte[])} with the module's compiled classes in its record, so that
+   * processors load it without compiling; left out when the record would be too large with them.
+   */
+  public CompletableFuture<Published> publishFunction(
+      FunctionMeta meta, byte[] wasm, Optional<StoredModule.Compiled> compiled) {
+    byte[] record = Codec.encode(new StoredModule(meta.digest(), wasm, clock.millis(), compiled));
+    if (record.length > Topics.MAX_MODULE_MESSAGE_BYTES - 64 * 1024) {
+      record = Codec.encode(new StoredModule(meta.digest(), wasm, clock.millis()));
+    }
+    return send(topics.modules(), meta.digest(), record)
         .thenComposeAsync(
             v -> {
               rememberModule(meta.digest(), wasm);
@@ -182,6 +197,23 @@ public final class FunctionRegistry implements AutoCloseable {
             },
             ForkJoinPool.commonPool())
         .thenCompose(this::readBack);
+  }
+
+  /**
+   * Who hears of each module version that arrives on the modules topic once this registry has caught up (an upload,
+   * not the history read at start), on the reader thread: the listener must not block. Only for a registry that keeps
+   * modules.
+   */
+  public void onModuleArrival(Consumer<StoredModule> listener) {
+    this.moduleArrivals = Objects.requireNonNull(listener, "listener");
+  }
+
+  private void announce(StoredModule module) {
+    try {
+      moduleArrivals.accept(module);
+    } catch (RuntimeException e) {
+      log.warn("module arrival listener failed for {}", module.digest(), e);
+    }
   }
 
   /** Where a function record landed on the functions topic. */
@@ -551,6 +583,9 @@ public final class FunctionRegistry implements AutoCloseable {
         } else {
           StoredModule m = Codec.decodeModule(rec.key(), rec.value());
           rememberModule(m.digest(), m.wasm());
+          if (keepModules && caughtUp.isDone()) {
+            announce(m);
+          }
         }
         return;
       }

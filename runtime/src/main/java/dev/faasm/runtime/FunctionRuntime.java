@@ -3,7 +3,10 @@ package dev.faasm.runtime;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +31,8 @@ public final class FunctionRuntime implements AutoCloseable {
   private final Watchdog watchdog = new Watchdog();
   private final RuntimeEvents events;
   private final java.util.concurrent.atomic.AtomicLong guestsStarted = new java.util.concurrent.atomic.AtomicLong();
+  /** One thread that loads uploaded modules ahead of their first call (idle: none). */
+  private final ThreadPoolExecutor preloads = preloadThread();
   private volatile boolean closed;
 
   public FunctionRuntime(RuntimeConfig config) {
@@ -68,6 +73,46 @@ public final class FunctionRuntime implements AutoCloseable {
   public ModuleInfo validate(byte[] wasm) {
     Objects.requireNonNull(wasm, "wasm");
     return modules.load(wasm, null).info();
+  }
+
+  /**
+   * The generated classes of a module this runtime validated or loaded recently (it keeps the last few), for
+   * {@link #preload} elsewhere; empty if it has not.
+   */
+  public Optional<CompiledClasses> compiledClasses(String digest) {
+    return modules.compiledClasses(Objects.requireNonNull(digest, "digest"));
+  }
+
+  /**
+   * Loads a module ahead of its first call, off the caller's thread (a module that has just been uploaded): from the
+   * given classes when this runtime's Chicory made them, else by compiling it. A call that arrives meanwhile waits for
+   * this load instead of starting another. Failures are only logged: the module's calls report them.
+   *
+   * @return completes when the module is loaded, or its load failed
+   */
+  public CompletableFuture<Void> preload(byte[] wasm, String digest, Optional<CompiledClasses> classes) {
+    Objects.requireNonNull(wasm, "wasm");
+    Objects.requireNonNull(digest, "digest");
+    if (closed || modules.contains(digest)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    classes.filter(CompiledClasses::loadableHere).ifPresent(modules::offer);
+    try {
+      return CompletableFuture.runAsync(() -> {
+        try {
+          modules.load(wasm, digest);
+        } catch (RuntimeException e) {
+          log.debug("preloading module {} failed; its calls will say why", digest, e);
+        }
+      }, preloads);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return CompletableFuture.completedFuture(null); // closed meanwhile
+    }
+  }
+
+  /** Modules loaded from classes given to {@link #preload} instead of being compiled here. */
+  public long preloadedFromClasses() {
+    return modules.offeredHits();
   }
 
   /**
@@ -148,6 +193,7 @@ public final class FunctionRuntime implements AutoCloseable {
       return;
     }
     closed = true;
+    preloads.shutdownNow();
     scheduler.close();
     watchdog.cancelAll();
     try {
@@ -160,6 +206,18 @@ public final class FunctionRuntime implements AutoCloseable {
       watchdog.close();
     }
     log.info("function runtime closed");
+  }
+
+  private static ThreadPoolExecutor preloadThread() {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "faasm-module-preload");
+          t.setDaemon(true);
+          t.setPriority(Thread.NORM_PRIORITY - 1);
+          return t;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   private CallOutcome runGuest(Invocation invocation, CallHost host, GuestScheduler.Slot slot) {
