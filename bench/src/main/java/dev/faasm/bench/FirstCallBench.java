@@ -1,0 +1,130 @@
+package dev.faasm.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.faasm.cli.Node;
+import dev.faasm.edge.EdgeConfig;
+import dev.faasm.embedded.EmbeddedKafka;
+import dev.faasm.embedded.EmbeddedRedis;
+import dev.faasm.processor.ProcessorConfig;
+import dev.faasm.processor.StateConfig;
+import dev.faasm.registry.KafkaSettings;
+import dev.faasm.registry.Topics;
+import dev.faasm.resultstore.ResultStoreConfig;
+import dev.faasm.runtime.RuntimeConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The first call of a function right after its upload was accepted (docs/performance.md, A6). The edge and the
+ * processor have runtimes of their own, as on a cluster: the edge compiles the module while validating the upload, the
+ * processor has never seen it. For each of N new modules (a committed function with a custom section naming it: the
+ * same program under a new digest) it uploads the module, and as soon as the upload is answered 201 makes a sync call,
+ * then a second one; it reports the upload, the first call and the second call, end to end over HTTP on loopback.
+ *
+ * <p>{@code --classes true} (the default): the processor loads the module from the classes the edge compiled (carried
+ * in the module's record); {@code false}: it compiles the module itself when the upload arrives. Usage:
+ * {@code FirstCallBench [--classes true|false] [--modules N] [--warmup N]}.
+ */
+public final class FirstCallBench {
+  private static final String HOST = "127.0.0.1";
+
+  public static void main(String[] args) throws Exception {
+    boolean classes = true;
+    int modules = 15;
+    int warmup = 5;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--classes" -> classes = Boolean.parseBoolean(args[++i]);
+        case "--modules" -> modules = Integer.parseInt(args[++i]);
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    run(classes, modules, warmup);
+    System.exit(0);
+  }
+
+  private static void run(boolean classes, int modules, int warmup) throws Exception {
+    System.out.printf("# first call after upload: %s, %d CPUs, Java %s; processor %s%n", Machine.cpu(),
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+        classes ? "loads the edge's classes" : "compiles the module itself");
+    Path work = Files.createTempDirectory("faasm-bench-first-call-");
+    Topics topics = Topics.withPrefix("faasm-", 4, (short) 1);
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"));
+        EmbeddedRedis redis = EmbeddedRedis.start(0);
+        Node edge = new Node(KafkaSettings.of(kafka.bootstrapServers()), topics, ResultStoreConfig.of(redis.url()),
+            RuntimeConfig.defaults(), work.resolve("edge"), "edge-bench", false);
+        Node processor = new Node(KafkaSettings.of(kafka.bootstrapServers()), topics,
+            ResultStoreConfig.of(redis.url()), RuntimeConfig.defaults(), work.resolve("processor"),
+            "processor-bench", true)) {
+      processor.startProcessor(ProcessorConfig.defaults("processor-bench", work.resolve("streams")),
+          StateConfig.defaults(), classes);
+      edge.startEdge(EdgeConfig.defaults().withHost(HOST).withPort(0).withInstanceId("edge-bench"));
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+      String base = "http://" + HOST + ":" + edge.edge().port();
+      List<String[]> rows = new ArrayList<>();
+      for (String[] fn : new String[][] {{"simon", "echo", "hello faasm"}, {"bench", "sha256", "0"}}) {
+        byte[] wasm = Modules.read(fn[0], fn[1]);
+        long[][] samples = new long[3][modules];
+        for (int i = -warmup; i < modules; i++) {
+          String name = fn[1] + "-" + (i + warmup);
+          URI uri = URI.create(base + "/f/" + fn[0] + "/" + name + "/");
+          long t0 = System.nanoTime();
+          expect(http.send(HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofByteArray(
+              Modules.variant(wasm, i + warmup))).build(), HttpResponse.BodyHandlers.ofString()), 201);
+          long t1 = System.nanoTime();
+          expect(http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(fn[2])).build(),
+              HttpResponse.BodyHandlers.ofString()), 200);
+          long t2 = System.nanoTime();
+          expect(http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(fn[2])).build(),
+              HttpResponse.BodyHandlers.ofString()), 200);
+          long t3 = System.nanoTime();
+          if (i >= 0) {
+            samples[0][i] = t1 - t0;
+            samples[1][i] = t2 - t1;
+            samples[2][i] = t3 - t2;
+          }
+        }
+        String[] row = new String[] {fn[0] + "/" + fn[1] + " (" + wasm.length + " B)", span(samples[0]),
+            span(samples[1]), span(samples[2])};
+        rows.add(row);
+        System.out.println("  " + String.join(" | ", row));
+      }
+      System.out.printf("processor: %d modules loaded from the edge's classes, %d compiled%n",
+          processor.runtime().preloadedFromClasses(), processor.runtime().compilations());
+      System.out.println();
+      System.out.println("## A6. First call after upload (" + modules + " new modules each after " + warmup
+          + " warm-up; processor " + (classes ? "loads the edge's classes" : "compiles") + ")");
+      System.out.println();
+      Table.print(new String[] {"function", "upload (201)", "first call", "second call"}, rows);
+    } finally {
+      LoadBench.deleteTree(work);
+    }
+  }
+
+  private static void expect(HttpResponse<String> response, int status) {
+    if (response.statusCode() != status) {
+      throw new IllegalStateException("expected " + status + ", got " + response.statusCode() + ": "
+          + response.body());
+    }
+  }
+
+  /** "median (min–max)" in ms. */
+  private static String span(long[] nanos) {
+    long[] sorted = nanos.clone();
+    Arrays.sort(sorted);
+    return String.format("%s ms (%s–%s)", Percentiles.ms(sorted[sorted.length / 2]), Percentiles.ms(sorted[0]),
+        Percentiles.ms(sorted[sorted.length - 1]));
+  }
+
+  private FirstCallBench() {}
+}
