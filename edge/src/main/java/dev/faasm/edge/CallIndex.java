@@ -114,6 +114,10 @@ final class CallIndex implements AutoCloseable {
     Map<String, Object> props = kafka.consumerProps("faasm-edge-call-index");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+    // A listing may lag a fraction of a second: fetch in batches, not a request per few records (under load that
+    // cost the broker and this thread more than the records themselves).
+    props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 250);
     consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     thread = new Thread(this::run, "faasm-call-index");
     thread.setDaemon(true);
