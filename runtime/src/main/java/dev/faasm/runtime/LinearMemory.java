@@ -47,6 +47,9 @@ final class LinearMemory implements Memory {
   private static final VarHandle DOUBLES =
       MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
 
+  /** Zeros to compare a dirty block's tail with, a chunk at a time (vectorised). */
+  private static final byte[] ZEROS = new byte[256];
+
   private final MemoryLimits limits;
   private final MemAllocStrategy allocation;
   private DataSegment[] dataSegments;
@@ -104,7 +107,7 @@ final class LinearMemory implements Memory {
 
   /**
    * The length of {@code [start, start + length)} without its trailing zero bytes, found from the end without copying:
-   * blocks no write touched are skipped whole, the others read backwards eight bytes at a time.
+   * blocks no write touched are skipped whole, the others compared with zeros backwards in chunks.
    */
   int lengthWithoutTrailingZeros(int start, int length) {
     checkBounds(start, length, buffer.length, WasmRuntimeException::new);
@@ -121,6 +124,10 @@ final class LinearMemory implements Memory {
         limit = blockStart;
       }
       int i = limit;
+      while (i - ZEROS.length >= blockStart
+          && Arrays.mismatch(buffer, i - ZEROS.length, i, ZEROS, 0, ZEROS.length) < 0) {
+        i -= ZEROS.length;
+      }
       while (i - Long.BYTES >= blockStart && (long) LONGS.get(buffer, i - Long.BYTES) == 0L) {
         i -= Long.BYTES;
       }
