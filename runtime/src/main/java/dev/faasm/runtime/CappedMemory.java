@@ -1,6 +1,5 @@
 package dev.faasm.runtime;
 
-import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.DataSegment;
@@ -10,15 +9,33 @@ import java.nio.charset.Charset;
 /**
  * A guest's linear memory, capped at its maximum pages: a {@code memory.grow} past the cap returns -1 to the guest
  * (so malloc returns NULL) and is remembered, so a guest that fails afterwards is reported as having hit the memory
- * limit. Everything else is delegated to Chicory's {@link ByteArrayMemory}.
+ * limit. Everything else is delegated to a {@link LinearMemory}, which may start from an array a previous call of
+ * the same module gave back ({@link MemoryPool}) and gives its array back clean at {@link #release()}.
  */
 final class CappedMemory implements Memory {
-  private final ByteArrayMemory delegate;
+  private final LinearMemory delegate;
   private volatile boolean limitReached;
-  private boolean fresh = true;
+
+  /** @param recycled an all-zero array of exactly the initial size, or {@code null} for a new one */
+  CappedMemory(MemoryLimits limits, byte[] recycled) {
+    this.delegate = new LinearMemory(limits, recycled);
+  }
 
   CappedMemory(MemoryLimits limits) {
-    this.delegate = new ByteArrayMemory(limits);
+    this(limits, null);
+  }
+
+  /**
+   * Ends the memory at the end of its call: its array, zeroed where the call wrote, if another memory of the same
+   * initial size can reuse it, else {@code null}. {@link #pages()} still answers; nothing else may be used after.
+   */
+  byte[] release() {
+    return delegate.release();
+  }
+
+  /** The length of {@code [start, start + length)} without its trailing zero bytes (no copy). */
+  int lengthWithoutTrailingZeros(int start, int length) {
+    return delegate.lengthWithoutTrailingZeros(start, length);
   }
 
   /** Whether a grow was refused because of the cap. */
@@ -182,11 +199,7 @@ final class CappedMemory implements Memory {
 
   @Override
   public void zero() {
-    // A new instance zeroes its memory while initialising; this memory is freshly allocated and already zero.
-    if (fresh) {
-      fresh = false;
-      return;
-    }
+    // A new instance zeroes its memory while initialising: only the blocks a write touched (none in a new memory).
     delegate.zero();
   }
 

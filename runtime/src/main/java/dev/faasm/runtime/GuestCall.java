@@ -52,6 +52,25 @@ final class GuestCall {
 
   /** Runs the call; {@code startedAtMillis}/{@code durationNanos} are left 0 for the caller to fill in. */
   CallOutcome run() {
+    try {
+      return runInstance();
+    } finally {
+      releaseMemory();
+    }
+  }
+
+  /**
+   * Gives the memory's array back to the module's pool, zeroed where this call wrote: the next call of the module
+   * starts from it and sees only zeros there, never a byte of this call.
+   */
+  private void releaseMemory() {
+    CappedMemory memory = context.memory();
+    if (memory != null) {
+      module.memories().give(memory.release());
+    }
+  }
+
+  private CallOutcome runInstance() {
     Invocation invocation = context.invocation();
     int returnCode;
     try (WasiPreview1 wasi = wasi(invocation)) {
@@ -190,7 +209,8 @@ final class GuestCall {
             + cap + " pages");
       }
     }
-    CappedMemory memory = new CappedMemory(new MemoryLimits(initial, Math.max(initial, cap)));
+    byte[] recycled = module.memories().take(initial * RuntimeConfig.PAGE_BYTES);
+    CappedMemory memory = new CappedMemory(new MemoryLimits(initial, Math.max(initial, cap)), recycled);
     context.memory(memory);
     return memory;
   }

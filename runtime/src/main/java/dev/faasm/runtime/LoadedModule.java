@@ -14,10 +14,12 @@ record LoadedModule(
     boolean exportsInitialize,
     boolean importsFaasmInterface,
     boolean usesFiles,
-    ZygoteSnapshot.Holder zygote) {
+    ZygoteSnapshot.Holder zygote,
+    MemoryPool memories) {
 
   /** Works out once per module what every call would otherwise look up again. */
-  static LoadedModule of(ModuleInfo info, WasmModule module, Function<Instance, Machine> machineFactory) {
+  static LoadedModule of(ModuleInfo info, WasmModule module, Function<Instance, Machine> machineFactory,
+      MemoryPool.Budget memoryBudget) {
     boolean wasi = false;
     boolean env = false;
     boolean files = false;
@@ -34,6 +36,6 @@ record LoadedModule(
     boolean zygote = info.entry() != EntryKind.ORIGINAL_EXEC
         && ModuleValidator.findFunctionExport(module, ZygoteSnapshot.EXPORT).isPresent();
     return new LoadedModule(info, module, machineFactory, wasi, initialize, env, files,
-        zygote ? new ZygoteSnapshot.Holder() : null);
+        zygote ? new ZygoteSnapshot.Holder() : null, new MemoryPool(memoryBudget));
   }
 }

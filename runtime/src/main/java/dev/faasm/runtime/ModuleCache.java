@@ -49,6 +49,8 @@ final class ModuleCache {
   private final AtomicLong compilations = new AtomicLong();
   private final AtomicLong diskHits = new AtomicLong();
   private final AtomicLong offeredHits = new AtomicLong();
+  /** What the modules' {@link MemoryPool}s may keep together. */
+  private final MemoryPool.Budget memoryBudget = new MemoryPool.Budget(MemoryPool.DEFAULT_BUDGET_BYTES);
 
   private RuntimeEvents events = RuntimeEvents.NONE;
 
@@ -66,7 +68,14 @@ final class ModuleCache {
 
           @Override
           protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<LoadedModule>> eldest) {
-            return size() > maxEntries;
+            if (size() <= maxEntries) {
+              return false;
+            }
+            CompletableFuture<LoadedModule> evicted = eldest.getValue();
+            if (evicted.isDone() && !evicted.isCompletedExceptionally()) {
+              evicted.join().memories().close(); // its calls' memories are no longer kept
+            }
+            return true;
           }
         };
   }
@@ -155,7 +164,7 @@ final class ModuleCache {
     Function<Instance, Machine> factory = compile(validated.module(), actual);
     events.moduleLoaded(actual, compilations.get() > compiledBefore, System.nanoTime() - start);
     log.debug("loaded module {} ({} bytes, {})", actual, wasm.length, validated.info().entry());
-    return LoadedModule.of(validated.info(), validated.module(), factory);
+    return LoadedModule.of(validated.info(), validated.module(), factory, memoryBudget);
   }
 
   /**

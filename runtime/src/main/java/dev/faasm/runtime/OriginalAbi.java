@@ -2,7 +2,6 @@ package dev.faasm.runtime;
 
 import com.dylibso.chicory.runtime.Memory;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -90,19 +89,31 @@ final class OriginalAbi {
     return withoutTrailingZeros(memory, layout.output(), layout.outputCapacity());
   }
 
-  private static final byte[] ZEROS = new byte[4096];
+  /** Bytes read at a time from the end of the buffer when the memory cannot answer without a copy. */
+  private static final int BLOCK_BYTES = 4096;
 
-  /** The bytes of {@code [start, start + capacity)} without trailing zero bytes (whole zero blocks skipped at once). */
+  /**
+   * The bytes of {@code [start, start + capacity)} without trailing zero bytes, found from the end: in the runtime's
+   * own memory without copying (it knows which blocks were never written), else by reading blocks from the end.
+   */
   static byte[] withoutTrailingZeros(Memory memory, int start, int capacity) {
-    byte[] buffer = memory.readBytes(start, capacity);
-    int end = buffer.length;
-    while (end >= ZEROS.length && Arrays.equals(buffer, end - ZEROS.length, end, ZEROS, 0, ZEROS.length)) {
-      end -= ZEROS.length;
+    if (memory instanceof CappedMemory) {
+      return memory.readBytes(start, ((CappedMemory) memory).lengthWithoutTrailingZeros(start, capacity));
     }
-    while (end > 0 && buffer[end - 1] == 0) {
-      end--;
+    int end = start + capacity;
+    while (end > start) {
+      int blockStart = Math.max(start, end - BLOCK_BYTES);
+      byte[] block = memory.readBytes(blockStart, end - blockStart);
+      int i = block.length;
+      while (i > 0 && block[i - 1] == 0) {
+        i--;
+      }
+      if (i > 0) {
+        return memory.readBytes(start, blockStart + i - start);
+      }
+      end = blockStart;
     }
-    return end == buffer.length ? buffer : Arrays.copyOf(buffer, end);
+    return new byte[0];
   }
 
   /** The deferred chained calls recorded in the slots, with names and lengths checked. */

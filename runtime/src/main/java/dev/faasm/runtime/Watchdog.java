@@ -3,9 +3,7 @@ package dev.faasm.runtime;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Enforces call deadlines by interrupting the guest thread (Chicory's compiled code stops on
@@ -14,10 +12,28 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Time the process was stopped ({@link StoppedTime}) is not guest time: a deadline that comes up after a stop is
  * moved on by the length of the stop, so a processor paused for 40 s does not time out the calls it was running.
+ *
+ * <p>Arming and disarming cost the call no timer work: one timer thread sleeps until the earliest deadline it knows
+ * of, then looks at the guards still armed. A guard armed with an earlier deadline than that wakes it; a disarmed
+ * guard just leaves the set. With one timeout for all calls, deadlines only grow, so the timer wakes about once per
+ * timeout however many calls come and go, instead of at every call.
  */
 final class Watchdog implements AutoCloseable {
-  private final ScheduledThreadPoolExecutor timer = newTimer();
   private final StoppedTime stoppedTime;
+  private final Set<Guard> active = ConcurrentHashMap.newKeySet();
+  private volatile boolean cancelling;
+
+  /** Guards the timer's sleep: {@link #sleep}, {@link #wakeAt}, {@link #arms}, {@link #timer}, {@link #closed}. */
+  private final Object monitor = new Object();
+  /** The timer is looking at the guards, sleeping until {@link #wakeAt}, or sleeping until woken. */
+  private enum Sleep { AWAKE, UNTIL, UNTIL_WOKEN }
+
+  private Sleep sleep = Sleep.AWAKE;
+  private long wakeAt;
+  /** Guards armed so far: a timer that sees it change while looking at the guards looks again before sleeping. */
+  private long arms;
+  private Thread timer;
+  private boolean closed;
 
   Watchdog() {
     this(StoppedTime.watching());
@@ -26,35 +42,76 @@ final class Watchdog implements AutoCloseable {
   Watchdog(StoppedTime stoppedTime) {
     this.stoppedTime = stoppedTime;
   }
-  private final Set<Guard> active = ConcurrentHashMap.newKeySet();
-  private volatile boolean cancelling;
-
-  /** One timer thread; disarmed deadlines leave its queue at once instead of sitting there for the whole timeout. */
-  private static ScheduledThreadPoolExecutor newTimer() {
-    ScheduledThreadPoolExecutor timer =
-        new ScheduledThreadPoolExecutor(
-            1,
-            runnable -> {
-              Thread thread = new Thread(runnable, "faasm-watchdog");
-              thread.setDaemon(true);
-              return thread;
-            });
-    timer.setRemoveOnCancelPolicy(true);
-    return timer;
-  }
 
   /**
    * Interrupts the current thread once {@code timeout} has passed, unless disarmed first. After
    * {@link #cancelAll()}, the guard is cancelled at once.
+   *
+   * @throws RejectedExecutionException once the watchdog is closed
    */
   Guard arm(Duration timeout) {
     Guard guard = new Guard(Thread.currentThread(), System.nanoTime() + timeout.toNanos(), stoppedTime.total());
     active.add(guard);
-    guard.timeout = timer.schedule(guard::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    synchronized (monitor) {
+      if (closed) {
+        active.remove(guard);
+        throw new RejectedExecutionException("the watchdog is closed");
+      }
+      arms++;
+      if (timer == null) {
+        timer = new Thread(this::watch, "faasm-watchdog");
+        timer.setDaemon(true);
+        timer.start();
+      } else if (sleep == Sleep.UNTIL_WOKEN || (sleep == Sleep.UNTIL && guard.deadlineNanos - wakeAt < 0)) {
+        monitor.notifyAll();
+      }
+    }
     if (cancelling) {
       guard.cancel();
     }
     return guard;
+  }
+
+  /** The timer thread: expires the guards whose deadline passed, then sleeps until the next deadline. */
+  private void watch() {
+    long seen = -1;
+    while (true) {
+      long now = System.nanoTime();
+      long next = Long.MAX_VALUE;
+      boolean any = false;
+      for (Guard guard : active) {
+        long deadline = guard.check(now);
+        if (deadline != Long.MAX_VALUE && (!any || deadline - next < 0)) {
+          next = deadline;
+          any = true;
+        }
+      }
+      synchronized (monitor) {
+        if (closed) {
+          return;
+        }
+        if (arms != seen) {
+          seen = arms; // guards were armed since the last look (or while looking): look again
+          continue;
+        }
+        sleep = any ? Sleep.UNTIL : Sleep.UNTIL_WOKEN;
+        wakeAt = next;
+        try {
+          if (!any) {
+            monitor.wait();
+          } else {
+            long left = next - System.nanoTime();
+            if (left > 0) {
+              monitor.wait(left / 1_000_000, (int) (left % 1_000_000));
+            }
+          }
+        } catch (InterruptedException e) {
+          return;
+        } finally {
+          sleep = Sleep.AWAKE;
+        }
+      }
+    }
   }
 
   /** Interrupts every guarded guest, now and from now on (the runtime is closing). */
@@ -65,7 +122,10 @@ final class Watchdog implements AutoCloseable {
 
   @Override
   public void close() {
-    timer.shutdownNow();
+    synchronized (monitor) {
+      closed = true;
+      monitor.notifyAll();
+    }
     stoppedTime.close();
   }
 
@@ -74,7 +134,6 @@ final class Watchdog implements AutoCloseable {
     private final Thread thread;
     private long deadlineNanos;
     private long stoppedAtArm;
-    private volatile ScheduledFuture<?> timeout;
     private boolean done;
     private boolean expired;
     private boolean cancelled;
@@ -104,25 +163,32 @@ final class Watchdog implements AutoCloseable {
         done = true;
       }
       active.remove(this);
-      timeout.cancel(false);
       Thread.interrupted();
     }
 
-    private synchronized void expire() {
-      if (done) {
-        return;
+    /**
+     * Expires the guard if its deadline has passed at {@code now}; returns the deadline it still waits for, or
+     * {@code Long.MAX_VALUE} if none (disarmed or expired).
+     */
+    private synchronized long check(long now) {
+      if (done || expired) {
+        return Long.MAX_VALUE;
+      }
+      if (deadlineNanos - now > 0) {
+        return deadlineNanos;
       }
       long stopped = stoppedTime.total() - stoppedAtArm;
       if (stopped > 0) {
         // The process was stopped while this call ran: that time was not the guest's.
         stoppedAtArm += stopped;
         deadlineNanos += stopped;
-        long left = Math.max(0, deadlineNanos - System.nanoTime());
-        timeout = timer.schedule(this::expire, left, TimeUnit.NANOSECONDS);
-        return;
+        if (deadlineNanos - now > 0) {
+          return deadlineNanos;
+        }
       }
       expired = true;
       thread.interrupt();
+      return Long.MAX_VALUE;
     }
 
     private synchronized void cancel() {
