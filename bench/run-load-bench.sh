@@ -14,7 +14,9 @@
 #       --hops N                    single Kafka/Redis hops measured alone, N each (default 2000; 0 skips)
 #       --breakdown N               platform c=1: mean time per phase from the calls' own timestamps (default 1000)
 #       --telemetry sdk|noop        sdk: spans made but not exported, as `faasm dev` without OTEL_* (default); noop: none
+#       --kafka SERVERS             use this broker instead of one in the harness's JVM
 #   SKIP_BUILD=1 use the classes already built;  JAVA_OPTS JVM options (default -Xmx4g)
+#   SEPARATE_BROKER=1 run the embedded broker in a JVM of its own (dev.faasm.bench.BrokerMain) and use it
 #
 # wrk is preferred for the 64-connection run (apt-get install -y wrk); it shares the machine's cores with the server.
 set -euo pipefail
@@ -41,5 +43,18 @@ if awk -v l="$load" 'BEGIN { exit !(l > 0.5) }'; then
   echo "# WARNING: the machine is not idle (load $load): numbers will be noisy" >&2
 fi
 
+if [[ "${SEPARATE_BROKER:-0}" == 1 ]]; then
+  # The broker lives as long as this script holds its standard input open.
+  coproc BROKER { exec java -Xmx1g -cp "$CP" dev.faasm.bench.BrokerMain; }
+  read -r -t 120 tag servers <&"${BROKER[0]}" || { echo "# the broker did not start" >&2; exit 1; }
+  [[ "$tag" == BOOTSTRAP ]] || { echo "# unexpected broker output: $tag $servers" >&2; exit 1; }
+  echo "# broker in a separate JVM (pid $BROKER_PID) at $servers"
+  set -- "$@" --kafka "$servers"
+fi
+
 # shellcheck disable=SC2086
 java $JAVA_OPTS -cp "$CP" dev.faasm.bench.LoadBench "$@" | tee bench/target/load-bench.txt
+if [[ -n "${BROKER_PID:-}" ]]; then
+  exec {BROKER[1]}>&-
+  wait "$BROKER_PID" || true
+fi

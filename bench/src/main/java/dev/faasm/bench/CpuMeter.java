@@ -63,7 +63,7 @@ final class CpuMeter {
         .map(e -> String.format("%s %.0f", e.getKey(), e.getValue() / 1000.0 / calls))
         .collect(Collectors.joining("; "));
     return String.format("CPU per call: machine %.0f µs = this JVM %.0f µs + other processes (load generator,"
-            + " redis-server) %.0f µs%n    this JVM's threads, µs per call: %s",
+            + " redis-server, a broker run apart) %.0f µs%n    this JVM's threads, µs per call: %s",
         machine / 1000.0 / calls, process / 1000.0 / calls, (machine - process) / 1000.0 / calls, top);
   }
 

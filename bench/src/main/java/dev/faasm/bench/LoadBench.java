@@ -93,17 +93,18 @@ public final class LoadBench {
         EdgeConfig.defaults().withHost(HOST).withPort(0).withInstanceId("edge-bench")
             .withSyncWait(Duration.ofSeconds(options.syncWaitSeconds));
     long began = System.nanoTime();
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"));
+    try (EmbeddedKafka kafka = options.kafka == null ? EmbeddedKafka.start(work.resolve("kafka")) : null;
         EmbeddedRedis redis = EmbeddedRedis.start(0);
         Node node =
-            new Node(KafkaSettings.of(kafka.bootstrapServers()), Topics.withPrefix("faasm-", 4, (short) 1),
+            new Node(KafkaSettings.of(bootstrap(kafka)), Topics.withPrefix("faasm-", 4, (short) 1),
                 ResultStoreConfig.of(redis.url()), runtimeConfig, work, "bench", true, telemetry(options.telemetry));
         FunctionRuntime directRuntime = new FunctionRuntime(runtimeConfig.withoutCompileCacheDir())) {
       node.seed(wasmDir);
       node.startProcessor(ProcessorConfig.defaults("processor-bench", work.resolve("streams")));
       node.startEdge(edgeConfig);
       System.out.printf("platform up in %.1f s: edge on port %d (Kafka %s, Redis %s)%n",
-          (System.nanoTime() - began) / 1e9, node.edge().port(), kafka.bootstrapServers(), redis.url());
+          (System.nanoTime() - began) / 1e9, node.edge().port(),
+          bootstrap(kafka) + (kafka == null ? " in a separate JVM" : " in this JVM"), redis.url());
       try (DirectServer direct =
           new DirectServer(directRuntime, wasmDir, edgeConfig.ioThreads(), edgeConfig.workerThreads()).start()) {
         System.out.printf("direct server on port %d%n", direct.port());
@@ -115,7 +116,7 @@ public final class LoadBench {
         }
         if (options.hops > 0) {
           System.out.println("== single hops, sequential, " + options.hops + " each");
-          hopRows = Hops.measure(KafkaSettings.of(kafka.bootstrapServers()), redis.url(), options.hops);
+          hopRows = Hops.measure(KafkaSettings.of(bootstrap(kafka)), redis.url(), options.hops);
         }
         if (options.holdCallers > 0) {
           hold(node);
@@ -486,6 +487,10 @@ public final class LoadBench {
     }
   }
 
+  private String bootstrap(EmbeddedKafka kafka) {
+    return kafka != null ? kafka.bootstrapServers() : options.kafka;
+  }
+
   /** Command-line options. */
   private static final class Options {
     Set<String> targets = new LinkedHashSet<>(List.of("edge", "direct"));
@@ -503,6 +508,8 @@ public final class LoadBench {
     int hops = 2_000;
     int breakdown = 1_000;
     String telemetry = "sdk";
+    /** A broker to use instead of starting one in this JVM (bootstrap servers), e.g. {@link BrokerMain}'s. */
+    String kafka;
 
     static Options parse(String[] args) {
       Options o = new Options();
@@ -531,6 +538,7 @@ public final class LoadBench {
           case "--hops" -> o.hops = Integer.parseInt(v);
           case "--breakdown" -> o.breakdown = Integer.parseInt(v);
           case "--telemetry" -> o.telemetry = v;
+          case "--kafka" -> o.kafka = v;
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
       }
