@@ -30,7 +30,7 @@ public final class RuntimeMetrics implements RuntimeEvents {
             .register(metrics.registry());
     this.compile = metrics.timer("faasm.module.compile", "compiling a module version from scratch", Tags.empty());
     this.diskLoad =
-        metrics.timer("faasm.module.load", "loading a compiled module version from the disk cache", Tags.empty());
+        metrics.timer("faasm.module.load", "loading a module version from classes compiled before (the disk cache, or shipped with its upload)", Tags.empty());
   }
 
   /** Gauges and counters read from the runtime itself. */
