@@ -5,7 +5,7 @@
 #
 #   bench/run-load-bench.sh [LoadBench options]
 #       --targets edge,direct       which paths (default both)
-#       --requests N --warmup-requests N     concurrency 1: measured / warm-up requests (default 5000 / 2000)
+#       --requests N --warmup-requests N     concurrency 1: measured / warm-up requests (default 10000 / 10000)
 #       --connections N --client-threads N   the many-connections run (default 64 connections, 2 wrk threads)
 #       --duration S --warmup-seconds S      its measured / warm-up duration (default 15 / 5)
 #       --java-client               use the Java load generator even if wrk is installed
