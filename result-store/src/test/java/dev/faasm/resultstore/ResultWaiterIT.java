@@ -73,6 +73,39 @@ class ResultWaiterIT {
   }
 
   @Test
+  void waitForAnUnsentCallMakesNoStoreLookUpButHearsItsChannel() throws Exception {
+    String id = CallIds.random();
+    store.putResult(result(id, "stored before the wait"), ""); // what a look-up would find
+    CompletableFuture<CallResult> future = waiter.awaitUnsent(id);
+    lookUpsDone(); // every look-up queued so far has run
+    assertFalse(future.isDone(), "no look-up was made for a call registered before its send");
+
+    CallResult published = result(id, "published");
+    store.publish(published, waiter.channel());
+    assertSameResult(published, future.get(WAIT_SECONDS, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void waitForAnUnsentCallStillGetsAResultStoredWhileUnsubscribed() throws Exception {
+    String id = CallIds.random();
+    CompletableFuture<CallResult> future = waiter.awaitUnsent(id);
+    try {
+      redis.sendCommand(Command.ACL, "SETUSER", "default", "-subscribe");
+      long killed = (Long) redis.sendCommand(Command.CLIENT, "KILL", "TYPE", "pubsub");
+      assertTrue(killed >= 1, "killed " + killed + " pub/sub connections");
+      CallResult stored = result(id, "while away");
+      assertTrue(store.putResult(stored, waiter.channel())); // published to nobody
+      assertFalse(future.isDone());
+
+      redis.sendCommand(Command.ACL, "SETUSER", "default", "+subscribe");
+      // The resubscription looks up every registered call, this one included.
+      assertSameResult(stored, future.get(WAIT_SECONDS, TimeUnit.SECONDS));
+    } finally {
+      redis.sendCommand(Command.ACL, "SETUSER", "default", "+subscribe");
+    }
+  }
+
+  @Test
   void largeResultPublishedAsItsIdIsReadFromTheStore() throws Exception {
     String id = CallIds.random();
     CompletableFuture<CallResult> future = waiter.await(id);
