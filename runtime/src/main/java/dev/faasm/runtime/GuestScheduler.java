@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -46,7 +47,7 @@ final class GuestScheduler {
   private int running;
   private final AtomicInteger blocked = new AtomicInteger();
   private int resuming;
-  private boolean closed;
+  private volatile boolean closed;
 
   GuestScheduler(int maxRunning, long stackBytes) {
     this(maxRunning, maxRunning * AWAITING_PER_SLOT, stackBytes);
@@ -136,25 +137,110 @@ final class GuestScheduler {
   }
 
   private void start(GuestTask task) {
-    Slot slot = new Slot();
-    try {
-      threads.execute(() -> runOnGuestThread(task, slot));
-    } catch (RejectedExecutionException e) {
-      release(slot);
-      task.rejected("the runtime is closed");
+    GuestRun run = new GuestRun(task, new Slot());
+    // Started by a guest thread as its guest ends (the slot it freed goes to a queued guest): it runs that guest next.
+    Finishing finishing = FINISHING.get();
+    if (finishing != null && finishing.next == null) {
+      finishing.next = run;
+      return;
+    }
+    // A guest thread that has just finished its guest may be spinning for the next: hand it over without a wake-up.
+    if (handoff.get() == SPINNING && handoff.compareAndSet(SPINNING, run)) {
+      return;
+    }
+    execute(run);
+  }
+
+  /** A guest to run and the slot it holds. */
+  private record GuestRun(GuestTask task, Slot slot) {}
+
+  /** What {@link #handoff} holds while a guest thread spins for its next guest. */
+  private static final GuestRun SPINNING = new GuestRun(null, null);
+
+  /**
+   * How long a guest thread that finished its guest spins for the next one before it goes back to the pool. Waking a
+   * parked thread costs tens of µs (more on a VM whose idle vCPUs halt); a call that comes within this window starts
+   * without it. At most one thread spins at a time, so the cost when no call comes is bounded by this per finished
+   * guest on one core.
+   */
+  static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
+  /** {@link #SPINNING} while a guest thread spins for a next guest; the guest {@link #start} put there; else null. */
+  private final AtomicReference<GuestRun> handoff = new AtomicReference<>();
+
+  /** A guest thread whose guest is ending: the first guest its freed slot starts runs next on it. */
+  private static final class Finishing {
+    GuestRun next;
+  }
+
+  private static final ThreadLocal<Finishing> FINISHING = new ThreadLocal<>();
+
+  private void runOnGuestThread(GuestRun first) {
+    GuestRun run = first;
+    while (run != null) {
+      Finishing finishing = new Finishing();
+      Throwable failed = null;
+      try {
+        run.task().run(run.slot());
+      } catch (Throwable t) {
+        failed = t;
+      } finally {
+        if (run.slot().held) {
+          FINISHING.set(finishing);
+          try {
+            release(run.slot());
+          } finally {
+            FINISHING.remove();
+          }
+        }
+        // A pooled thread must not carry an interrupt into the next guest.
+        Thread.interrupted();
+      }
+      if (failed != null) {
+        // This thread ends with the failure (a JVM error): the guest it was to run next goes to another thread.
+        if (finishing.next != null) {
+          execute(finishing.next);
+        }
+        throwUnchecked(failed);
+      }
+      run = finishing.next != null ? finishing.next : spinForNext();
     }
   }
 
-  private void runOnGuestThread(GuestTask task, Slot slot) {
+  private void execute(GuestRun run) {
     try {
-      task.run(slot);
-    } finally {
-      if (slot.held) {
-        release(slot);
-      }
-      // A pooled thread must not carry an interrupt into the next guest.
-      Thread.interrupted();
+      threads.execute(() -> runOnGuestThread(run));
+    } catch (RejectedExecutionException e) {
+      release(run.slot());
+      run.task().rejected("the runtime is closed");
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> void throwUnchecked(Throwable t) throws T {
+    throw (T) t;
+  }
+
+  /** The next guest if {@link #start} hands one over within {@link #SPIN_NANOS}, else null (back to the pool). */
+  private GuestRun spinForNext() {
+    if (closed || !handoff.compareAndSet(null, SPINNING)) {
+      return null; // another thread spins already
+    }
+    long deadline = System.nanoTime() + SPIN_NANOS;
+    do {
+      GuestRun next = handoff.get();
+      if (next != SPINNING) {
+        handoff.set(null); // only start() replaces SPINNING, once: this guest is ours
+        return next;
+      }
+      Thread.onSpinWait();
+    } while (System.nanoTime() < deadline);
+    if (handoff.compareAndSet(SPINNING, null)) {
+      return null;
+    }
+    GuestRun next = handoff.get(); // handed over just as the spin ended
+    handoff.set(null);
+    return next;
   }
 
   private void release(Slot slot) {
