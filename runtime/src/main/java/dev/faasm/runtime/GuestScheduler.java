@@ -161,9 +161,10 @@ final class GuestScheduler {
    * How long a guest thread that finished its guest spins for the next one before it goes back to the pool. Waking a
    * parked thread costs tens of µs (more on a VM whose idle vCPUs halt); a call that comes within this window starts
    * without it. At most one thread spins at a time, so the cost when no call comes is bounded by this per finished
-   * guest on one core.
+   * guest on one core. With a single CPU nothing could submit while it spins: no spin.
    */
-  static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+  static final long SPIN_NANOS =
+      Runtime.getRuntime().availableProcessors() > 1 ? TimeUnit.MICROSECONDS.toNanos(50) : 0;
 
   /** {@link #SPINNING} while a guest thread spins for a next guest; the guest {@link #start} put there; else null. */
   private final AtomicReference<GuestRun> handoff = new AtomicReference<>();
@@ -223,7 +224,7 @@ final class GuestScheduler {
 
   /** The next guest if {@link #start} hands one over within {@link #SPIN_NANOS}, else null (back to the pool). */
   private GuestRun spinForNext() {
-    if (closed || !handoff.compareAndSet(null, SPINNING)) {
+    if (SPIN_NANOS == 0 || closed || !handoff.compareAndSet(null, SPINNING)) {
       return null; // another thread spins already
     }
     long deadline = System.nanoTime() + SPIN_NANOS;
