@@ -73,22 +73,20 @@ class ResultWaiterIT {
   }
 
   @Test
-  void waitForAnUnsentCallMakesNoStoreLookUpButHearsItsChannel() throws Exception {
+  void waitForAnUnsentCallIsWokenByItsChannel() throws Exception {
     String id = CallIds.random();
-    store.putResult(result(id, "stored before the wait"), ""); // what a look-up would find
     CompletableFuture<CallResult> future = waiter.awaitUnsent(id);
-    lookUpsDone(); // every look-up queued so far has run
-    assertFalse(future.isDone(), "no look-up was made for a call registered before its send");
-
-    CallResult published = result(id, "published");
-    store.publish(published, waiter.channel());
-    assertSameResult(published, future.get(WAIT_SECONDS, TimeUnit.SECONDS));
+    CallResult stored = result(id, "sent, run, stored");
+    assertTrue(store.putResult(stored, waiter.channel()));
+    assertSameResult(stored, future.get(WAIT_SECONDS, TimeUnit.SECONDS));
+    assertEquals(0, waiter.registeredCalls());
   }
 
   @Test
   void waitForAnUnsentCallStillGetsAResultStoredWhileUnsubscribed() throws Exception {
     String id = CallIds.random();
     CompletableFuture<CallResult> future = waiter.awaitUnsent(id);
+    lookUpsDone(); // the look-ups of the waiter's first subscription are behind it
     try {
       redis.sendCommand(Command.ACL, "SETUSER", "default", "-subscribe");
       long killed = (Long) redis.sendCommand(Command.CLIENT, "KILL", "TYPE", "pubsub");
