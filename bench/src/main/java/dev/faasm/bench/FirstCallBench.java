@@ -2,6 +2,7 @@ package dev.faasm.bench;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import dev.faasm.cli.Node;
 import dev.faasm.edge.EdgeConfig;
 import dev.faasm.embedded.EmbeddedKafka;
@@ -19,9 +20,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The first call of a function right after its upload was accepted (docs/performance.md, A6). The edge and the
@@ -144,14 +147,11 @@ public final class FirstCallBench {
 
   private static long toGuestMillis(HttpClient http, String base, HttpResponse<String> call) throws Exception {
     String id = call.headers().firstValue("X-Faasm-Call-Id").orElseThrow();
-    String status = http.send(HttpRequest.newBuilder(URI.create(base + "/calls/" + id)).GET().build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    return java.time.Duration.between(instant(status, "submittedAt"), instant(status, "startedAt")).toMillis();
-  }
-
-  private static java.time.Instant instant(String json, String field) {
-    int at = json.indexOf("\"" + field + "\":\"") + field.length() + 4;
-    return java.time.Instant.parse(json.substring(at, json.indexOf('"', at)));
+    Map<String, Object> status = JSON.std.mapFrom(http.send(
+        HttpRequest.newBuilder(URI.create(base + "/calls/" + id)).GET().build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+    return Duration.between(Instant.parse((String) status.get("submittedAt")),
+        Instant.parse((String) status.get("startedAt"))).toMillis();
   }
 
   private static long median(long[] values) {

@@ -30,7 +30,6 @@ class WatchdogTest {
       other.start();
       assertTrue(armed.await(10, TimeUnit.SECONDS));
       Thread.sleep(50); // the timer is asleep until the 10-minute deadline
-      long start = System.nanoTime();
       Watchdog.Guard shortOne = watchdog.arm(Duration.ofMillis(100));
       boolean interrupted = false;
       try {
@@ -38,10 +37,10 @@ class WatchdogTest {
       } catch (InterruptedException e) {
         interrupted = true;
       }
-      long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      // Interrupted within the 20 s sleep while the timer was asleep until the 10-minute deadline: it was woken for
+      // the short one.
       assertTrue(interrupted, "the short deadline interrupts");
       assertTrue(shortOne.expired());
-      assertTrue(tookMillis < 10_000, "interrupted after " + tookMillis + " ms");
       shortOne.disarm();
       release.countDown();
       other.join();
